@@ -1,0 +1,33 @@
+# The README's two commands: `make run` and `make test`. Both are idempotent.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app portal
+
+.PHONY: setup db run test demo-media bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+db: setup
+	$(FLASK) init
+	$(FLASK) load-demo
+	$(FLASK) reindex
+
+run: db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+demo-media: setup
+	$(BIN)/python demo/build_demo.py
+
+clean:
+	rm -rf $(VENV) instance

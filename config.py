@@ -1,0 +1,59 @@
+"""Configuration classes, one per environment.
+
+The classes hold defaults only. ``create_app`` picks one (argument, else ``PORTAL_ENV``,
+else development), then lets any ``PORTAL_<KEY>`` environment variable override a key,
+then applies keyword overrides (tests). Relative paths are resolved under ``instance/``.
+"""
+
+from __future__ import annotations
+
+INSECURE_SECRET_KEYS = {"", "dev", "change-me"}
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = "dev"
+    # A relative SQLite path is resolved against the instance folder by Flask-SQLAlchemy.
+    SQLALCHEMY_DATABASE_URI = "sqlite:///portal.sqlite3"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    MEDIA_DIR = "media"
+    SEARCH_INDEX_DIR = "search_index"
+    MAX_TRANSCRIPT_BYTES = 10 * 1024 * 1024
+    # Whole request bodies: a transcript plus the form around it.
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    SEARCH_WRITER_TIMEOUT_S = 30.0
+    ORGANISATION_NAME = "VoxPublic"
+    SITE_NAME = "Replays : haine, harcèlement et discriminations en ligne"
+    DEFAULT_TIMEZONE = "Europe/Paris"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    SEND_FILE_MAX_AGE_DEFAULT = 3600
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SECRET_KEY = ""  # must come from PORTAL_SECRET_KEY
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,117 @@
+"""Where a recording lives: a local file, a direct URL, or a YouTube, PeerTube or Vimeo video."""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import parse_qs, urlsplit
+
+from media_meta.errors import MediaSourceError
+
+MEDIA_KINDS = ("file", "url", "youtube", "peertube", "vimeo")
+MEDIA_TYPES = {
+    ".opus": "audio/ogg",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".wav": "audio/wav",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".webm": "video/webm",
+    ".ogv": "video/ogg",
+}
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+_PEERTUBE_PATH = re.compile(r"^/(?:w|videos/watch|videos/embed)/([A-Za-z0-9-]{6,64})/?$")
+_VIMEO_ID = re.compile(r"^\d{3,12}$")
+
+
+@dataclass(frozen=True)
+class MediaSource:
+    """A validated source: ``src`` is an id (youtube, vimeo), an https URL, or a file name."""
+
+    kind: str
+    src: str
+    media_type: str | None = None
+    host: str | None = None  # PeerTube instance
+
+    @property
+    def is_audio(self) -> bool:
+        return bool(self.media_type and self.media_type.startswith("audio/"))
+
+
+def media_type_for(name: str) -> str | None:
+    suffix = PurePosixPath(name.lower()).suffix
+    return MEDIA_TYPES.get(suffix) or mimetypes.guess_type(name)[0]
+
+
+def parse_media_source(kind: str, src: str) -> MediaSource:
+    """Validate a media source as the catalogue or the admin gives it; raise MediaSourceError."""
+    kind = (kind or "").strip().lower()
+    src = (src or "").strip()
+    if kind not in MEDIA_KINDS:
+        raise MediaSourceError(f"type de média inconnu « {kind} » : choisissez parmi {', '.join(MEDIA_KINDS)}.")
+    if not src:
+        raise MediaSourceError("la source du média est vide.")
+    if kind == "file":
+        media_type = media_type_for(src)
+        if media_type is None or media_type.split("/")[0] not in ("audio", "video"):
+            raise MediaSourceError(
+                f"« {src} » n'est pas un fichier audio ou vidéo reconnu ({', '.join(sorted(MEDIA_TYPES))})."
+            )
+        return MediaSource("file", src, media_type)
+    if kind == "youtube":
+        return MediaSource("youtube", _youtube_id(src))
+    if kind == "vimeo":
+        return MediaSource("vimeo", _vimeo_id(src))
+    url = _https_url(src)
+    if kind == "peertube":
+        parts = urlsplit(url)
+        match = _PEERTUBE_PATH.match(parts.path)
+        if not match:
+            raise MediaSourceError(
+                "adresse PeerTube non reconnue : attendu https://instance/w/IDENTIFIANT ou /videos/watch/UUID."
+            )
+        return MediaSource("peertube", match.group(1), host=parts.netloc)
+    media_type = media_type_for(urlsplit(url).path)
+    if media_type is not None and media_type.split("/")[0] not in ("audio", "video"):
+        raise MediaSourceError(f"« {src} » ne désigne pas un fichier audio ou vidéo.")
+    return MediaSource("url", url, media_type)
+
+
+def _https_url(src: str) -> str:
+    parts = urlsplit(src)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise MediaSourceError(f"« {src} » n'est pas une adresse web (https://…).")
+    return src
+
+
+def _youtube_id(src: str) -> str:
+    if _YOUTUBE_ID.match(src):
+        return src
+    parts = urlsplit(src)
+    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
+    candidate = None
+    if host in ("youtube.com", "youtube-nocookie.com"):
+        if parts.path == "/watch":
+            candidate = parse_qs(parts.query).get("v", [None])[0]
+        elif parts.path.startswith(("/embed/", "/live/", "/shorts/")):
+            candidate = parts.path.split("/")[2]
+    elif host == "youtu.be":
+        candidate = parts.path.lstrip("/")
+    if candidate and _YOUTUBE_ID.match(candidate):
+        return candidate
+    raise MediaSourceError(f"« {src} » n'est pas une vidéo YouTube reconnue (identifiant de 11 caractères).")
+
+
+def _vimeo_id(src: str) -> str:
+    if _VIMEO_ID.match(src):
+        return src
+    parts = urlsplit(src)
+    host = parts.netloc.lower().removeprefix("www.")
+    last = parts.path.rstrip("/").split("/")[-1] if parts.path else ""
+    if host in ("vimeo.com", "player.vimeo.com") and _VIMEO_ID.match(last):
+        return last
+    raise MediaSourceError(f"« {src} » n'est pas une vidéo Vimeo reconnue (https://vimeo.com/NUMÉRO).")

@@ -1,0 +1,72 @@
+"""The replay portal: a Flask application composed from media_meta and search_index."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import CONFIGS, INSECURE_SECRET_KEYS
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PATH_KEYS = ("MEDIA_DIR", "SEARCH_INDEX_DIR")
+
+
+def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
+    """Build the app: config, extensions, blueprints, error pages, CLI."""
+    name = config_name or os.environ.get("PORTAL_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"PORTAL_ENV={name!r} is not one of {sorted(CONFIGS)}")
+    instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get(
+        "PORTAL_INSTANCE_PATH", str(PROJECT_ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.from_object(CONFIGS[name])
+    app.config.from_prefixed_env("PORTAL")
+    app.config.update(overrides)
+    _resolve_paths(app)
+    _check_production(app)
+
+    from portal.extensions import csrf, db, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from portal import auth, errors, security, templating
+    from portal.cli import register_cli
+    from portal.views import api, public, search
+
+    auth.init_app(app)
+    templating.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(api.bp)
+    register_cli(app)
+    return app
+
+
+def _resolve_paths(app: Flask) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    for key in PATH_KEYS:
+        path = Path(app.config[key])
+        if not path.is_absolute():
+            path = Path(app.instance_path) / path
+        app.config[key] = str(path)
+
+
+def _check_production(app: Flask) -> None:
+    if app.config["ENV_NAME"] == "production" and app.config.get("SECRET_KEY") in INSECURE_SECRET_KEYS | {None}:
+        raise RuntimeError(
+            "Production refuses to start without a real secret key: set PORTAL_SECRET_KEY "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )

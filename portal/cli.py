@@ -1,0 +1,139 @@
+"""Command-line interface: thin wrappers over the services (``flask --app portal COMMAND``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from media_meta.errors import TranscriptError
+from portal.extensions import db
+from portal.models import ROLES, User, Webinar
+
+DEMO_CATALOGUE = Path(__file__).resolve().parent.parent / "demo" / "catalogue.json"
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(init_command)
+    app.cli.add_command(import_catalogue_command)
+    app.cli.add_command(import_transcript_command)
+    app.cli.add_command(load_demo_command)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(reindex_command)
+    app.cli.add_command(check_index_command)
+
+
+def init_schema() -> None:
+    from portal.services.catalogue import seed_themes
+
+    db.create_all()
+    seed_themes()
+
+
+@click.command("init")
+def init_command() -> None:
+    """Create the database schema and the four themes (idempotent)."""
+    init_schema()
+    click.echo(f"Base prête : {db.engine.url.render_as_string(hide_password=True)}")
+
+
+def _import(path: Path) -> None:
+    from portal.services.catalogue import CatalogueError, import_catalogue_file
+
+    init_schema()
+    try:
+        report = import_catalogue_file(path)
+    except CatalogueError as err:
+        click.echo(f"Catalogue refusé : {err}", err=True)
+        sys.exit(1)
+    click.echo(f"Catalogue importé : {report.summary()}.")
+
+
+@click.command("import-catalogue")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_catalogue_command(path: Path) -> None:
+    """Create or update webinars from a JSON catalogue (idempotent by slug)."""
+    _import(path)
+
+
+@click.command("load-demo")
+def load_demo_command() -> None:
+    """Import the demonstration catalogue shipped in demo/ (idempotent)."""
+    _import(DEMO_CATALOGUE)
+
+
+@click.command("import-transcript")
+@click.argument("slug")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_transcript_command(slug: str, path: Path) -> None:
+    """Upload a transcript file as the webinar's new active version."""
+    from portal.services.transcripts import ingest_transcript
+
+    webinar = db.session.scalar(select(Webinar).filter_by(slug=slug))
+    if webinar is None:
+        click.echo(f"Webinaire inconnu : {slug}", err=True)
+        sys.exit(1)
+    try:
+        result = ingest_transcript(webinar, path.read_bytes(), path.name, source="cli")
+    except TranscriptError as err:
+        click.echo(err.located(str(path)), err=True)
+        sys.exit(1)
+    t = result.transcript
+    click.echo(f"{slug} : version {t.version} active ({t.cue_count} répliques).")
+    for warning in result.parsed.warnings:
+        click.echo(f"attention : {warning}", err=True)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+def create_user_command(email: str, role: str) -> None:
+    """Create an account; the password is read from standard input when it is not a terminal."""
+    from portal.auth import PasswordError, hash_password
+
+    email = email.strip().lower()
+    if "@" not in email:
+        click.echo("Adresse e-mail invalide.", err=True)
+        sys.exit(1)
+    if db.session.scalar(select(User).filter_by(email=email)):
+        click.echo(f"Un compte existe déjà pour {email}.", err=True)
+        sys.exit(1)
+    if sys.stdin.isatty():
+        password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = User(email=email, password_hash=hash_password(password), role=role)
+    except PasswordError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Compte {role} créé : {email}")
+
+
+@click.command("reindex")
+@click.option("--procs", default=1, show_default=True, help="Writer processes (2 is faster for very large catalogues).")
+def reindex_command(procs: int) -> None:
+    """Rebuild the search index from the database, aside, then switch to it (searches go on)."""
+    from portal.services import indexing
+
+    stats = indexing.rebuild(procs=procs)
+    click.echo(f"Index reconstruit : {stats.webinars} webinaire(s), {stats.cues} répliques en {stats.seconds:.1f} s.")
+
+
+@click.command("check-index")
+def check_index_command() -> None:
+    """Compare the database and the search index; exit 1 and list the differences if they diverge."""
+    from portal.services import indexing
+
+    differences = indexing.check()
+    if not differences:
+        click.echo("Index conforme à la base.")
+        return
+    for diff in differences:
+        click.echo(f"différence : {diff.message}")
+    sys.exit(1)

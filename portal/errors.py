@@ -1,0 +1,45 @@
+"""Error pages in French that leak nothing of the internals; JSON for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from portal.extensions import db
+
+MESSAGES = {
+    400: "La requête n'a pas pu être comprise.",
+    401: "Connectez-vous pour continuer.",
+    403: "Vous n'avez pas accès à cette page.",
+    404: "Cette page n'existe pas ou n'est plus publiée.",
+    405: "Cette action n'est pas permise ici.",
+    413: "Le fichier envoyé est trop volumineux.",
+    429: "Trop de tentatives : réessayez dans quelques minutes.",
+    500: "Une erreur inattendue s'est produite. Rien n'a été perdu ; réessayez dans un instant.",
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(code: int, message: str | None = None):
+    message = message or MESSAGES.get(code, MESSAGES[500])
+    if _wants_json():
+        return jsonify({"error": {"status": code, "message": message}}), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        code = err.code or 500
+        # abort(404, "message") carries a message meant for the visitor; default texts are English.
+        custom = err.description if err.description and err.description != type(err).description else None
+        return render_error(code, custom)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s", request.path)
+        return render_error(500)

@@ -1,0 +1,235 @@
+"""The catalogue, transcripts and accounts: the source of truth (the search index derives from it)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+
+THEME_SLUGS = ("algorithms", "law", "investigations", "litigation")
+ROLES = ("admin", "trainer")
+MEDIA_KINDS = ("file", "url", "youtube", "peertube", "vimeo")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Store aware datetimes as UTC and read them back aware, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+webinar_themes = Table(
+    "webinar_themes",
+    db.metadata,
+    Column("webinar_id", ForeignKey("webinars.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Theme(db.Model):
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    webinars: Mapped[list[Webinar]] = relationship(secondary=webinar_themes, back_populates="themes")
+
+    def __repr__(self) -> str:
+        return f"<Theme {self.slug}>"
+
+
+class Speaker(db.Model):
+    __tablename__ = "speakers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    affiliation: Mapped[str] = mapped_column(String(300), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+
+    appearances: Mapped[list[WebinarSpeaker]] = relationship(back_populates="speaker")
+
+
+class WebinarSpeaker(db.Model):
+    """A speaker in one webinar, with the role they held there."""
+
+    __tablename__ = "webinar_speakers"
+
+    webinar_id: Mapped[int] = mapped_column(ForeignKey("webinars.id", ondelete="CASCADE"), primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(120), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    webinar: Mapped[Webinar] = relationship(back_populates="speaker_links")
+    speaker: Mapped[Speaker] = relationship(back_populates="appearances")
+
+
+class Webinar(db.Model):
+    __tablename__ = "webinars"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    question: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    language: Mapped[str] = mapped_column(String(16), default="fr")
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    speakers_note: Mapped[str] = mapped_column(Text, default="")
+    # Demonstration content (written for the project, spoken by a speech synthesiser) is labelled as such.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    media_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    media_src: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    media_type: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    active_transcript_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transcripts.id", use_alter=True, ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    themes: Mapped[list[Theme]] = relationship(
+        secondary=webinar_themes, back_populates="webinars", order_by="Theme.position"
+    )
+    speaker_links: Mapped[list[WebinarSpeaker]] = relationship(
+        back_populates="webinar", cascade="all, delete-orphan", order_by="WebinarSpeaker.position"
+    )
+    transcripts: Mapped[list[Transcript]] = relationship(
+        back_populates="webinar",
+        cascade="all, delete-orphan",
+        foreign_keys="Transcript.webinar_id",
+        order_by="Transcript.version",
+        passive_deletes=True,
+    )
+    active_transcript: Mapped[Transcript | None] = relationship(
+        foreign_keys=[active_transcript_id], post_update=True
+    )
+    chapters: Mapped[list[Chapter]] = relationship(
+        back_populates="webinar", cascade="all, delete-orphan", order_by="Chapter.start_ms"
+    )
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(ZoneInfo(self.timezone))
+
+    @property
+    def has_playable_media(self) -> bool:
+        return self.media_kind in ("file", "url") and bool(self.media_src)
+
+    def __repr__(self) -> str:
+        return f"<Webinar {self.slug}>"
+
+
+class Chapter(db.Model):
+    __tablename__ = "chapters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webinar_id: Mapped[int] = mapped_column(ForeignKey("webinars.id", ondelete="CASCADE"), index=True)
+    start_ms: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+
+    webinar: Mapped[Webinar] = relationship(back_populates="chapters")
+
+
+class Transcript(db.Model):
+    """One uploaded version of a webinar's transcript, kept byte for byte."""
+
+    __tablename__ = "transcripts"
+    __table_args__ = (UniqueConstraint("webinar_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webinar_id: Mapped[int] = mapped_column(ForeignKey("webinars.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(16), default="fr")
+    version: Mapped[int] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(8))
+    original_filename: Mapped[str] = mapped_column(String(255))
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    cue_count: Mapped[int] = mapped_column(Integer, default=0)
+    source: Mapped[str] = mapped_column(String(20), default="upload")  # upload, cli, catalogue, edit
+    note: Mapped[str] = mapped_column(Text, default="")
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    webinar: Mapped[Webinar] = relationship(back_populates="transcripts", foreign_keys=[webinar_id])
+    uploaded_by: Mapped[User | None] = relationship()
+    cues: Mapped[list[Cue]] = relationship(
+        back_populates="transcript", cascade="all, delete-orphan", order_by="Cue.position", passive_deletes=True
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.webinar is not None and self.webinar.active_transcript_id == self.id
+
+
+class Cue(db.Model):
+    __tablename__ = "cues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    start_ms: Mapped[int] = mapped_column(Integer)
+    end_ms: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    source_line: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    transcript: Mapped[Transcript] = relationship(back_populates="cues")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="trainer")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses disabled accounts
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"

@@ -1,0 +1,1 @@
+"""Business logic: plain functions the views and the CLI share."""

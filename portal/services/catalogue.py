@@ -1,0 +1,333 @@
+"""The catalogue file: validate everything first, then create or update webinars by slug (idempotent)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
+from sqlalchemy import select
+
+from media_meta.errors import MediaMetaError, TranscriptError
+from media_meta.sources import parse_media_source
+from media_meta.timecodes import parse_timecode
+from media_meta.vtt import parse_chapters
+from portal.extensions import db
+from portal.models import Chapter, Speaker, Theme, Webinar, WebinarSpeaker
+from portal.services import indexing
+from portal.services.transcripts import check_transcript, ingest_transcript
+
+THEMES = (
+    ("algorithms", "Algorithmes", "Comment les algorithmes de recommandation et de modération amplifient ou freinent la haine en ligne."),
+    ("law", "Droit", "Ce que la loi impose aux réseaux sociaux et les droits des personnes visées."),
+    ("investigations", "Enquêtes", "Documenter, mesurer et dénoncer les effets des plateformes par la recherche."),
+    ("litigation", "Contentieux", "Porter plainte et aller en justice contre les entreprises des réseaux sociaux."),
+)  # fmt: skip
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class CatalogueError(ValueError):
+    """The catalogue file cannot be imported; the message names the entry and field."""
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.created)} créé(s), {len(self.updated)} mis à jour, {len(self.unchanged)} inchangé(s)"
+        )
+
+
+@dataclass
+class _WebinarSpec:
+    slug: str
+    values: dict[str, Any]
+    themes: list[str]
+    speakers: list[dict[str, str]]
+    media_file: Path | None
+    transcript: tuple[Path, bytes] | None
+    chapters: list[tuple[int, str]] | None
+
+
+def seed_themes() -> None:
+    """Create the four themes if missing (labels are not overwritten once edited)."""
+    existing = {t.slug for t in db.session.scalars(select(Theme))}
+    for position, (slug, label, description) in enumerate(THEMES):
+        if slug not in existing:
+            db.session.add(Theme(slug=slug, label=label, description=description, position=position))
+    db.session.commit()
+
+
+def import_catalogue_file(path: str | Path) -> ImportReport:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CatalogueError(f"{path} : fichier introuvable.") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise CatalogueError(f"{path} : JSON illisible ({err}).") from None
+    return import_catalogue(data, base_dir=path.parent)
+
+
+def import_catalogue(data: Any, base_dir: Path) -> ImportReport:
+    seed_themes()
+    if not isinstance(data, dict) or not isinstance(data.get("webinars"), list):
+        raise CatalogueError("le catalogue doit être un objet avec une liste « webinars ».")
+    specs = [_validate(entry, f"webinars[{i}]", base_dir) for i, entry in enumerate(data["webinars"])]
+    slugs = [s.slug for s in specs]
+    duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
+    if duplicates:
+        raise CatalogueError(f"slug en double dans le catalogue : {', '.join(duplicates)}.")
+    report = ImportReport()
+    for spec in specs:
+        outcome = _apply(spec)
+        getattr(report, outcome).append(spec.slug)
+    return report
+
+
+# -- validation -------------------------------------------------------------------------------
+
+
+def _validate(entry: Any, where: str, base_dir: Path) -> _WebinarSpec:
+    if not isinstance(entry, dict):
+        raise CatalogueError(f"{where} : chaque webinaire doit être un objet.")
+
+    def text(key: str, required: bool = False, limit: int = 20000) -> str:
+        value = entry.get(key, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise CatalogueError(f"{where}.{key} : texte attendu.")
+        value = value.strip()
+        if required and not value:
+            raise CatalogueError(f"{where}.{key} : champ obligatoire.")
+        if len(value) > limit:
+            raise CatalogueError(f"{where}.{key} : {len(value)} caractères, au plus {limit}.")
+        return value
+
+    slug = text("slug", required=True, limit=120)
+    if not SLUG.match(slug):
+        raise CatalogueError(f"{where}.slug : « {slug} » doit être en minuscules, chiffres et tirets (ex. session-1-algorithmes).")
+    where = f"{where} ({slug})"
+    tz_name = text("timezone") or current_app.config["DEFAULT_TIMEZONE"]
+    try:
+        ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CatalogueError(f"{where}.timezone : fuseau horaire inconnu « {tz_name} ».") from None
+    starts_raw = text("starts_at", required=True, limit=40)
+    try:
+        starts_at = datetime.fromisoformat(starts_raw)
+    except ValueError:
+        raise CatalogueError(f"{where}.starts_at : « {starts_raw} » n'est pas une date ISO 8601 (2024-03-26T12:30:00+01:00).") from None
+    if starts_at.tzinfo is None:
+        raise CatalogueError(f"{where}.starts_at : indiquez le décalage horaire (ex. +01:00).")
+
+    duration = entry.get("duration_s", 0)
+    if isinstance(duration, bool) or not isinstance(duration, (int, float, str)):
+        raise CatalogueError(f"{where}.duration_s : nombre de secondes attendu.")
+    try:
+        duration_ms = parse_timecode(str(duration))
+    except MediaMetaError as err:
+        raise CatalogueError(f"{where}.duration_s : {err}") from None
+
+    published = entry.get("published", True)
+    is_demo = entry.get("demo", False)
+    if not isinstance(published, bool) or not isinstance(is_demo, bool):
+        raise CatalogueError(f"{where}.published / demo : true ou false attendu.")
+
+    themes = entry.get("themes", [])
+    known = {slug for slug, _, _ in THEMES} | {t.slug for t in db.session.scalars(select(Theme))}
+    if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
+        raise CatalogueError(f"{where}.themes : liste de thèmes attendue.")
+    unknown = [t for t in themes if t not in known]
+    if unknown:
+        raise CatalogueError(f"{where}.themes : thème inconnu {', '.join(unknown)} (connus : {', '.join(sorted(known))}).")
+
+    speakers = _validate_speakers(entry.get("speakers", []), where)
+    values: dict[str, Any] = {
+        "title": text("title", required=True, limit=300),
+        "question": text("question"),
+        "description": text("description"),
+        "speakers_note": text("speakers_note"),
+        "starts_at": starts_at,
+        "timezone": tz_name,
+        "duration_ms": duration_ms,
+        "language": text("language", limit=16) or "fr",
+        "published": published,
+        "is_demo": is_demo,
+    }
+    media_file = _validate_media(entry.get("media"), where, base_dir, values)
+    transcript = None
+    if entry.get("transcript"):
+        tpath = _relative_file(entry["transcript"], f"{where}.transcript", base_dir)
+        raw = tpath.read_bytes()
+        try:
+            check_transcript(raw, tpath.name)
+        except TranscriptError as err:
+            raise CatalogueError(f"{where}.transcript : {err.located(str(tpath))}") from None
+        transcript = (tpath, raw)
+    chapters = _validate_chapters(entry.get("chapters"), where, base_dir)
+    return _WebinarSpec(slug, values, themes, speakers, media_file, transcript, chapters)
+
+
+def _validate_speakers(raw: Any, where: str) -> list[dict[str, str]]:
+    if not isinstance(raw, list):
+        raise CatalogueError(f"{where}.speakers : liste attendue.")
+    out = []
+    for i, sp in enumerate(raw):
+        if not isinstance(sp, dict) or not isinstance(sp.get("name"), str) or not sp["name"].strip():
+            raise CatalogueError(f"{where}.speakers[{i}] : un nom (« name ») est obligatoire.")
+        item = {}
+        for key in ("name", "affiliation", "bio", "role"):
+            value = sp.get(key) or ""
+            if not isinstance(value, str):
+                raise CatalogueError(f"{where}.speakers[{i}].{key} : texte attendu.")
+            item[key] = value.strip()
+        out.append(item)
+    return out
+
+
+def _validate_media(raw: Any, where: str, base_dir: Path, values: dict[str, Any]) -> Path | None:
+    values.update(media_kind=None, media_src=None, media_type=None)
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{where}.media : objet {{\"kind\", \"src\"}} attendu.")
+    try:
+        source = parse_media_source(str(raw.get("kind", "")), str(raw.get("src", "")))
+    except MediaMetaError as err:
+        raise CatalogueError(f"{where}.media : {err}") from None
+    values.update(media_kind=source.kind, media_type=source.media_type)
+    if source.kind == "peertube":
+        values["media_src"] = f"https://{source.host}/w/{source.src}"
+    elif source.kind != "file":
+        values["media_src"] = source.src
+    else:
+        return _relative_file(source.src, f"{where}.media.src", base_dir)
+    return None
+
+
+def _validate_chapters(raw: Any, where: str, base_dir: Path) -> list[tuple[int, str]] | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        cpath = _relative_file(raw, f"{where}.chapters", base_dir)
+        try:
+            return [(c.start_ms, c.title[:300]) for c in parse_chapters(cpath.read_bytes(), cpath.name)]
+        except TranscriptError as err:
+            raise CatalogueError(f"{where}.chapters : {err.located(str(cpath))}") from None
+    if not isinstance(raw, list):
+        raise CatalogueError(f"{where}.chapters : liste [{{\"start\", \"title\"}}] ou chemin d'un fichier WebVTT attendu.")
+    out = []
+    for i, ch in enumerate(raw):
+        if not isinstance(ch, dict) or not str(ch.get("title", "")).strip():
+            raise CatalogueError(f"{where}.chapters[{i}] : un titre (« title ») est obligatoire.")
+        try:
+            start = parse_timecode(str(ch.get("start", "")))
+        except MediaMetaError as err:
+            raise CatalogueError(f"{where}.chapters[{i}].start : {err}") from None
+        out.append((start, str(ch["title"]).strip()[:300]))
+    return sorted(out)
+
+
+def _relative_file(value: Any, where: str, base_dir: Path) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise CatalogueError(f"{where} : chemin de fichier attendu.")
+    if Path(value).is_absolute():
+        raise CatalogueError(f"{where} : le chemin doit être relatif au fichier catalogue.")
+    path = (base_dir / value).resolve()
+    if not path.is_file():
+        raise CatalogueError(f"{where} : fichier introuvable « {value} ».")
+    return path
+
+
+# -- applying -------------------------------------------------------------------------------
+
+
+def _apply(spec: _WebinarSpec) -> str:
+    webinar = db.session.scalar(select(Webinar).filter_by(slug=spec.slug))
+    created = webinar is None
+    changed = False
+    if created:
+        webinar = Webinar(slug=spec.slug, **spec.values)
+        db.session.add(webinar)
+    values = dict(spec.values)
+    if spec.media_file is not None:
+        values["media_src"] = store_media_file(spec.media_file)
+    for key, value in values.items():
+        if getattr(webinar, key) != value:
+            setattr(webinar, key, value)
+            changed = True
+
+    themes = list(db.session.scalars(select(Theme).where(Theme.slug.in_(spec.themes))))
+    themes.sort(key=lambda t: spec.themes.index(t.slug))
+    if [t.slug for t in webinar.themes] != spec.themes:
+        webinar.themes = themes
+        changed = True
+    changed |= _apply_speakers(webinar, spec.speakers)
+    if spec.chapters is not None and [(c.start_ms, c.title) for c in webinar.chapters] != spec.chapters:
+        webinar.chapters = [Chapter(start_ms=s, title=t) for s, t in spec.chapters]
+        changed = True
+    db.session.commit()
+
+    if spec.transcript is not None:
+        tpath, raw = spec.transcript
+        result = ingest_transcript(webinar, raw, tpath.name, source="catalogue", skip_if_active_identical=True)
+        changed |= not result.unchanged
+    elif changed:
+        indexing.webinar_changed(webinar)
+    if created:
+        return "created"
+    return "updated" if changed else "unchanged"
+
+
+def _apply_speakers(webinar: Webinar, speakers: list[dict[str, str]]) -> bool:
+    changed = False
+    wanted = []
+    for sp in speakers:
+        speaker = db.session.scalar(select(Speaker).filter_by(name=sp["name"]))
+        if speaker is None:
+            speaker = Speaker(name=sp["name"], affiliation=sp["affiliation"], bio=sp["bio"])
+            db.session.add(speaker)
+            changed = True
+        elif (speaker.affiliation, speaker.bio) != (sp["affiliation"], sp["bio"]):
+            speaker.affiliation, speaker.bio = sp["affiliation"], sp["bio"]
+            changed = True
+        wanted.append((speaker, sp["role"]))
+    current = [(link.speaker.name, link.role) for link in webinar.speaker_links]
+    if current != [(s.name, role) for s, role in wanted]:
+        webinar.speaker_links.clear()
+        db.session.flush()
+        webinar.speaker_links = [
+            WebinarSpeaker(speaker=s, role=role, position=i) for i, (s, role) in enumerate(wanted)
+        ]
+        changed = True
+    return changed
+
+
+def store_media_file(source: Path) -> str:
+    """Copy a media file into the media folder under a name derived from its content; return that name."""
+    digest = hashlib.sha256()
+    with source.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    name = digest.hexdigest()[:32] + source.suffix.lower()
+    target_dir = Path(current_app.config["MEDIA_DIR"])
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / name
+    if not target.exists():
+        tmp = target.with_suffix(target.suffix + ".part")
+        shutil.copyfile(source, tmp)
+        tmp.replace(target)
+    return name

@@ -1,0 +1,197 @@
+"""Keeps the search index in step with the database, which stays the source of truth."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterator
+
+from flask import Flask, current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.models import Cue, Transcript, Webinar, WebinarSpeaker
+from search_index.documents import CueDoc, WebinarDoc
+from search_index.store import IndexStore, IndexUnavailable, RebuildStats
+
+log = logging.getLogger(__name__)
+_rebuild_lock = threading.Lock()
+
+
+def get_store(app: Flask | None = None) -> IndexStore:
+    app = app or current_app
+    store = app.extensions.get("search_store")
+    if store is None:
+        store = IndexStore(app.config["SEARCH_INDEX_DIR"], writer_timeout=app.config["SEARCH_WRITER_TIMEOUT_S"])
+        app.extensions["search_store"] = store
+    return store
+
+
+# -- documents ---------------------------------------------------------------------------------
+
+
+def webinar_doc(webinar: Webinar) -> WebinarDoc:
+    """The index documents of one webinar: its description and its active transcript's cues."""
+    speakers = " ".join(f"{link.speaker.name} {link.speaker.affiliation}" for link in webinar.speaker_links)
+    text = "\n".join(p for p in (webinar.title, webinar.question, webinar.description, speakers) if p)
+    cues: list[CueDoc] = []
+    if webinar.active_transcript_id is not None:
+        rows = db.session.execute(
+            select(Cue.id, Cue.start_ms, Cue.end_ms, Cue.speaker, Cue.text)
+            .where(Cue.transcript_id == webinar.active_transcript_id)
+            .order_by(Cue.position)
+        ).all()
+        for i, row in enumerate(rows):
+            next_text = rows[i + 1].text if i + 1 < len(rows) else ""
+            cues.append(
+                CueDoc(row.id, webinar.id, webinar.active_transcript_id, row.start_ms, row.end_ms, row.text, row.speaker, next_text)
+            )
+    return WebinarDoc(
+        webinar_id=webinar.id,
+        slug=webinar.slug,
+        title=webinar.title,
+        text=text,
+        themes=tuple(t.slug for t in webinar.themes),
+        starts_at_ms=int(webinar.starts_at.timestamp() * 1000),
+        transcript_id=webinar.active_transcript_id,
+        cues=tuple(cues),
+    )
+
+
+def _published() -> Iterator[Webinar]:
+    query = (
+        select(Webinar)
+        .where(Webinar.published.is_(True))
+        .options(selectinload(Webinar.themes), selectinload(Webinar.speaker_links).selectinload(WebinarSpeaker.speaker))
+        .order_by(Webinar.id)
+    )
+    yield from db.session.scalars(query)
+
+
+# -- updates ----------------------------------------------------------------------------------
+
+
+def webinar_changed(webinar: Webinar) -> None:
+    """Replace (or remove, if unpublished) one webinar's documents, after its database commit.
+
+    If the index cannot be written the database is still right; the failure is logged and
+    ``check-index`` reports the difference until the next update or rebuild.
+    """
+    store = get_store()
+    try:
+        if webinar.published:
+            store.replace_webinar(webinar_doc(webinar))
+        else:
+            store.delete_webinar(webinar.id)
+    except IndexUnavailable as err:
+        # No index yet: the first rebuild will include this webinar.
+        (log.info if err.code == "missing" else log.warning)("Search index not updated for %s: %s", webinar.slug, err.reason)
+    except Exception:
+        log.exception("Search index update failed for %s", webinar.slug)
+
+
+def webinar_deleted(webinar_id: int) -> None:
+    try:
+        get_store().delete_webinar(webinar_id)
+    except IndexUnavailable as err:
+        log.warning("Search index not updated for deleted webinar %s: %s", webinar_id, err.reason)
+
+
+def rebuild(procs: int = 1) -> RebuildStats:
+    """Rebuild the whole index aside from the database, switch to it, then catch up on changes made meanwhile."""
+    started = datetime.now(timezone.utc)
+    stats = get_store().rebuild((webinar_doc(w) for w in _published()), procs=procs)
+    db.session.expire_all()
+    for webinar in db.session.scalars(select(Webinar).where(Webinar.updated_at >= started)):
+        webinar_changed(webinar)
+    reconcile()
+    return stats
+
+
+def reconcile() -> list[str]:
+    """Fix, webinar by webinar, whatever ``check`` finds different; return what was fixed."""
+    differences = check()
+    for diff in differences:
+        if diff.webinar_id is None:
+            continue
+        webinar = db.session.get(Webinar, diff.webinar_id)
+        if webinar is None:
+            webinar_deleted(diff.webinar_id)
+        else:
+            webinar_changed(webinar)
+    return [d.message for d in differences]
+
+
+def ensure_index() -> str | None:
+    """Make sure there is an index to search; start a background rebuild if there is none.
+
+    Returns None when the index is usable, else a sentence for the search page.
+    """
+    store = get_store()
+    try:
+        store.searcher()
+        return None
+    except IndexUnavailable as err:
+        reason = err.reason
+    app = current_app._get_current_object()
+    if _rebuild_lock.acquire(blocking=False):
+
+        def run() -> None:
+            try:
+                with app.app_context():
+                    rebuild()
+            except Exception:
+                log.exception("Background index rebuild failed")
+            finally:
+                _rebuild_lock.release()
+
+        threading.Thread(target=run, name="index-rebuild", daemon=True).start()
+    return f"La recherche est momentanément indisponible : {reason} Sa reconstruction est en cours ; réessayez dans un instant."
+
+
+# -- checking ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    webinar_id: int | None
+    message: str
+
+
+def check() -> list[Difference]:
+    """Compare the database with the index: webinars, active transcript versions, cue counts."""
+    store = get_store()
+    try:
+        indexed = store.indexed_webinars()
+    except IndexUnavailable as err:
+        return [Difference(None, f"index indisponible : {err.reason}")]
+    diffs: list[Difference] = []
+    expected = {}
+    for webinar in db.session.scalars(select(Webinar).where(Webinar.published.is_(True))):
+        transcript = db.session.get(Transcript, webinar.active_transcript_id) if webinar.active_transcript_id else None
+        cue_count = transcript.cue_count if transcript else 0
+        expected[webinar.id] = (webinar, transcript, cue_count)
+    for wid, (webinar, transcript, cue_count) in expected.items():
+        got = indexed.get(wid)
+        label = f"{webinar.slug}"
+        if got is None:
+            diffs.append(Difference(wid, f"{label} : absent de l'index."))
+            continue
+        if not got.has_webinar_doc:
+            diffs.append(Difference(wid, f"{label} : la fiche du webinaire manque dans l'index."))
+        want_tid = str(transcript.id) if transcript else ""
+        if cue_count and got.transcript_id != want_tid:
+            version = transcript.version if transcript else "aucune"
+            diffs.append(
+                Difference(wid, f"{label} : l'index contient une autre version de la transcription que la version active ({version}).")
+            )
+        elif got.cue_docs != cue_count:
+            diffs.append(Difference(wid, f"{label} : {got.cue_docs} répliques dans l'index, {cue_count} dans la base."))
+    for wid in indexed.keys() - expected.keys():
+        webinar = db.session.get(Webinar, wid)
+        what = f"{webinar.slug} (non publié)" if webinar else f"webinaire n°{wid} (supprimé)"
+        diffs.append(Difference(wid, f"{what} : encore présent dans l'index."))
+    return diffs

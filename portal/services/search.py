@@ -1,0 +1,151 @@
+"""Search as the pages and the API see it: request arguments in, webinars and links out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+from sqlalchemy import select
+
+from portal import links
+from portal.extensions import db
+from portal.models import Theme, Webinar
+from portal.services.indexing import ensure_index, get_store
+from search_index.query import SearchRequest, SearchResult, search
+from search_index.store import IndexUnavailable
+
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class HitView:
+    start_ms: int
+    end_ms: int
+    speaker: str | None
+    snippet_html: Markup
+    url: str
+
+
+@dataclass
+class GroupView:
+    webinar: Webinar
+    hit_count: int
+    hits: list[HitView]
+
+
+@dataclass
+class SearchPage:
+    query: str
+    theme: str | None = None
+    speaker: str | None = None
+    webinar: Webinar | None = None
+    sort: str = "relevance"
+    result: SearchResult | None = None
+    groups: list[GroupView] = field(default_factory=list)
+    webinar_matches: list[tuple[Webinar, Markup]] = field(default_factory=list)
+    facet_themes: list[tuple[Theme, int]] = field(default_factory=list)
+    facet_speakers: list[tuple[str, int]] = field(default_factory=list)
+    facet_webinars: list[tuple[Webinar, int]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    unavailable: str | None = None
+
+    @property
+    def total_hits(self) -> int:
+        return self.result.total_hits if self.result else 0
+
+
+def _int(value: str | None, default: int, lo: int, hi: int) -> int:
+    try:
+        return min(hi, max(lo, int(value or default)))
+    except ValueError:
+        return default
+
+
+def run_search(args, *, within: Webinar | None = None) -> SearchPage:
+    """Parse the request arguments (never trusting them), search, and load what the page shows."""
+    text = (args.get("q") or "").strip()
+    page = SearchPage(query=text, sort=args.get("sort") if args.get("sort") in SORTS else "relevance")
+    themes = {t.slug: t for t in db.session.scalars(select(Theme))}
+    theme = args.get("theme") or None
+    if theme and theme not in themes:
+        page.notices.append(f"Thème inconnu « {theme} » : filtre ignoré.")
+        theme = None
+    page.theme = theme
+    page.speaker = (args.get("speaker") or "").strip()[:200] or None
+    webinar = within
+    if webinar is None and args.get("webinar"):
+        webinar = db.session.scalar(select(Webinar).filter_by(slug=args.get("webinar"), published=True))
+        if webinar is None:
+            page.notices.append(f"Webinaire inconnu « {args.get('webinar')} » : filtre ignoré.")
+    page.webinar = webinar
+    if not text:
+        return page
+    page.unavailable = ensure_index()
+    if page.unavailable:
+        return page
+    request = SearchRequest(
+        text=text,
+        theme=theme,
+        speaker=page.speaker,
+        webinar_id=webinar.id if webinar else None,
+        page=_int(args.get("page"), 1, 1, 10_000),
+        sort=page.sort,
+    )
+    try:
+        result = search(get_store(), request)
+    except IndexUnavailable as err:
+        page.unavailable = f"La recherche est momentanément indisponible : {err.reason}"
+        return page
+    page.result = result
+    page.notices += result.notices
+
+    ids = {g.webinar_id for g in result.groups} | {m.webinar_id for m in result.webinar_matches}
+    ids |= {int(w) for w in result.facets["webinars"]}
+    webinars = {w.id: w for w in db.session.scalars(select(Webinar).where(Webinar.id.in_(ids), Webinar.published.is_(True)))}
+    for group in result.groups:
+        w = webinars.get(group.webinar_id)
+        if w is None:  # unpublished since it was indexed
+            continue
+        hits = [
+            HitView(h.start_ms, h.end_ms, h.speaker, Markup(h.snippet_html), links.watch_url(w.slug, h.start_ms))
+            for h in group.hits
+        ]
+        page.groups.append(GroupView(w, group.hit_count, hits))
+    page.webinar_matches = [
+        (webinars[m.webinar_id], Markup(m.snippet_html)) for m in result.webinar_matches if m.webinar_id in webinars
+    ]
+    page.facet_themes = [(themes[s], n) for s, n in result.facets["themes"].items() if s in themes]
+    page.facet_speakers = list(result.facets["speakers"].items())
+    page.facet_webinars = [(webinars[int(w)], n) for w, n in result.facets["webinars"].items() if int(w) in webinars]
+    return page
+
+
+def page_as_json(page: SearchPage) -> dict:
+    return {
+        "query": page.query,
+        "total_hits": page.total_hits,
+        "page": page.result.page if page.result else 1,
+        "pages": page.result.pages if page.result else 1,
+        "webinars": [
+            {
+                "slug": g.webinar.slug,
+                "title": g.webinar.title,
+                "themes": [t.slug for t in g.webinar.themes],
+                "hit_count": g.hit_count,
+                "url": links.watch_url(g.webinar.slug),
+                "hits": [
+                    {"start_ms": h.start_ms, "end_ms": h.end_ms, "speaker": h.speaker, "snippet_html": str(h.snippet_html), "url": h.url}
+                    for h in g.hits
+                ],
+            }
+            for g in page.groups
+        ],
+        "webinar_matches": [{"slug": w.slug, "title": w.title, "snippet_html": str(s)} for w, s in page.webinar_matches],
+        "facets": {
+            "themes": {t.slug: n for t, n in page.facet_themes},
+            "speakers": dict(page.facet_speakers),
+            "webinars": {w.slug: n for w, n in page.facet_webinars},
+        },
+        "suggestion": page.result.suggestion if page.result else None,
+        "notices": page.notices + ([page.unavailable] if page.unavailable else []),
+    }

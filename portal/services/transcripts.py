@@ -1,0 +1,105 @@
+"""Transcript versions: the one code path for CLI, catalogue and admin uploads."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from media_meta.cues import ParsedTranscript
+from media_meta.vtt import parse_transcript
+from portal.extensions import db
+from portal.models import Cue, Transcript, User, Webinar
+from portal.services import indexing
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    transcript: Transcript
+    parsed: ParsedTranscript
+    unchanged: bool = False  # the same bytes were already the active version
+
+
+def check_transcript(raw: bytes, filename: str, webinar: Webinar | None = None) -> ParsedTranscript:
+    """Parse and validate without touching the database (the upload preview uses this)."""
+    return parse_transcript(
+        raw,
+        filename,
+        max_bytes=current_app.config["MAX_TRANSCRIPT_BYTES"],
+        media_duration_ms=(webinar.duration_ms or None) if webinar is not None else None,
+    )
+
+
+def ingest_transcript(
+    webinar: Webinar,
+    raw: bytes,
+    filename: str,
+    *,
+    uploaded_by: User | None = None,
+    source: str = "upload",
+    note: str = "",
+    skip_if_active_identical: bool = False,
+) -> IngestResult:
+    """Parse, store as a new version, make it active, then update the index.
+
+    A rejected file raises TranscriptError before anything is written, so the active version,
+    the database and the index stay as they were.
+    """
+    parsed = check_transcript(raw, filename, webinar)
+    sha = hashlib.sha256(raw).hexdigest()
+    active = webinar.active_transcript
+    if skip_if_active_identical and active is not None and active.sha256 == sha:
+        return IngestResult(active, parsed, unchanged=True)
+
+    last = db.session.scalar(select(func.max(Transcript.version)).where(Transcript.webinar_id == webinar.id))
+    transcript = Transcript(
+        webinar=webinar,
+        language=webinar.language,
+        version=(last or 0) + 1,
+        format=parsed.format,
+        original_filename=_safe_display_name(filename),
+        raw=raw,
+        sha256=sha,
+        size_bytes=len(raw),
+        cue_count=len(parsed.cues),
+        source=source,
+        note=note,
+        uploaded_by=uploaded_by,
+    )
+    transcript.cues = [
+        Cue(position=i, start_ms=c.start_ms, end_ms=c.end_ms, speaker=c.speaker, text=c.text, source_line=c.line)
+        for i, c in enumerate(parsed.cues)
+    ]
+    db.session.add(transcript)
+    db.session.flush()
+    webinar.active_transcript = transcript
+    db.session.commit()
+    indexing.webinar_changed(webinar)
+    return IngestResult(transcript, parsed)
+
+
+def activate_version(webinar: Webinar, transcript: Transcript) -> None:
+    """Make an earlier version active again."""
+    if transcript.webinar_id != webinar.id:
+        raise ValueError("transcript of another webinar")
+    webinar.active_transcript = transcript
+    db.session.commit()
+    indexing.webinar_changed(webinar)
+
+
+def active_cues(webinar: Webinar) -> list[Cue]:
+    if webinar.active_transcript_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Cue).where(Cue.transcript_id == webinar.active_transcript_id).order_by(Cue.position)
+        )
+    )
+
+
+def _safe_display_name(filename: str) -> str:
+    # Kept for display and download only; never used to build a path.
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "transcription"
+    return "".join(ch for ch in name if ch.isprintable())[:255]

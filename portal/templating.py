@@ -1,0 +1,36 @@
+"""What templates may call: time and date formatting, link builders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app
+
+from media_meta.timecodes import format_clock, format_spoken, format_vtt
+from portal import links
+
+_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def french_date(value: datetime, with_time: bool = True) -> str:
+    """``mardi 26 mars 2024 à 12 h 30``."""
+    day = f"{_DAYS[value.weekday()]} {value.day}{'er' if value.day == 1 else ''} {_MONTHS[value.month - 1]} {value.year}"
+    if not with_time:
+        return day
+    return f"{day} à {value.hour} h {value.minute:02d}"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(clock=format_clock, spoken=format_spoken, vtt_time=format_vtt, french_date=french_date)
+    app.jinja_env.globals.update(
+        watch_url=links.watch_url,
+        media_url=links.media_url,
+        transcript_url=links.transcript_url,
+        site_name=lambda: current_app.config["SITE_NAME"],
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,1 @@
+"""One blueprint per area; views parse the request, call services, render."""

@@ -1,0 +1,101 @@
+"""Public pages: home, catalogue, themes, the watch page, transcript files and media."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+from sqlalchemy import select
+
+from media_meta.export import to_text, to_vtt
+from media_meta.timecodes import resolve_moment
+from portal.extensions import db
+from portal.models import Theme, Webinar
+from portal.services.transcripts import active_cues
+
+bp = Blueprint("public", __name__)
+_MEDIA_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z0-9]{2,5}$")
+
+
+def published_webinars(theme: Theme | None = None) -> list[Webinar]:
+    query = select(Webinar).where(Webinar.published.is_(True)).order_by(Webinar.starts_at)
+    if theme is not None:
+        query = query.where(Webinar.themes.contains(theme))
+    return list(db.session.scalars(query))
+
+
+def get_published_webinar(slug: str) -> Webinar:
+    webinar = db.session.scalar(select(Webinar).filter_by(slug=slug, published=True))
+    if webinar is None:
+        abort(404, "Ce webinaire n'existe pas ou n'est pas publié.")
+    return webinar
+
+
+def all_themes() -> list[Theme]:
+    return list(db.session.scalars(select(Theme).order_by(Theme.position)))
+
+
+@bp.get("/")
+def home():
+    webinars = published_webinars()
+    latest = sorted(webinars, key=lambda w: w.starts_at, reverse=True)[:4]
+    return render_template("public/home.html", themes=all_themes(), latest=latest)
+
+
+@bp.get("/webinars")
+def catalogue():
+    themes = all_themes()
+    wanted = request.args.get("theme", "").strip()
+    theme = next((t for t in themes if t.slug == wanted), None)
+    notice = f"Thème inconnu « {wanted} » : tous les webinaires sont affichés." if wanted and theme is None else None
+    return render_template(
+        "public/catalogue.html", themes=themes, theme=theme, webinars=published_webinars(theme), notice=notice
+    )
+
+
+@bp.get("/themes/<slug>")
+def theme(slug: str):
+    theme = db.session.scalar(select(Theme).filter_by(slug=slug))
+    if theme is None:
+        abort(404, "Ce thème n'existe pas.")
+    return render_template("public/theme.html", theme=theme, webinars=published_webinars(theme))
+
+
+@bp.get("/webinars/<slug>")
+def webinar(slug: str):
+    webinar = get_published_webinar(slug)
+    cues = active_cues(webinar)
+    start_ms, notice = resolve_moment(request.args.get("t"), webinar.duration_ms)
+    current = next((c for c in reversed(cues) if c.start_ms <= start_ms), None) if request.args.get("t") else None
+    return render_template(
+        "public/webinar.html", webinar=webinar, cues=cues, start_ms=start_ms, time_notice=notice, current_cue=current
+    )
+
+
+@bp.get("/webinars/<slug>/transcript.<fmt>")
+def transcript(slug: str, fmt: str):
+    webinar = get_published_webinar(slug)
+    cues = active_cues(webinar)
+    if fmt == "vtt":
+        body, mimetype = to_vtt(cues), "text/vtt"
+    elif fmt == "txt":
+        body, mimetype = to_text(cues, title=webinar.title), "text/plain"
+    else:
+        abort(404, "Formats disponibles : .vtt et .txt.")
+    response = Response(body, mimetype=mimetype)
+    response.charset = "utf-8"
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{webinar.slug}.{fmt}"'
+    return response
+
+
+@bp.get("/media/<name>")
+def media(name: str):
+    # Stored names are content hashes; anything else is refused before touching the disk.
+    if not _MEDIA_NAME.match(name):
+        abort(404)
+    directory = Path(current_app.config["MEDIA_DIR"])
+    if not (directory / name).is_file():
+        abort(404)
+    return send_from_directory(directory, name, conditional=True, max_age=86400)

@@ -1,0 +1,1 @@
+"""Full-text search over transcripts with Whoosh; knows nothing of Flask or the database."""

@@ -1,0 +1,417 @@
+"""Reading what people type, running it, grouping hits by webinar, counting facets, highlighting.
+
+The query language is small and forgiving: words, ``"phrases"`` (an unclosed quote runs to
+the end), ``-word`` or ``NOT word`` to exclude, ``OR``/``OU`` between two items, ``prefix*``.
+Nothing a person types raises an error: what cannot be used is dropped and said in a notice.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+
+from search_index.analysis import STEMMING, fold, query_words, stem_forms
+from search_index.store import IndexStore
+
+MAX_QUERY_CHARS = 500
+MAX_CLAUSES = 20
+MIN_PREFIX = 2
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_OR = {"OR", "OU", "|"}
+_AND = {"AND", "ET", "&", "+"}
+_NOT = {"NOT", "SAUF"}
+
+
+@dataclass
+class Clause:
+    query: Q.Query
+    terms: set[str] = field(default_factory=set)  # stemmed terms to highlight
+    prefixes: set[str] = field(default_factory=set)  # folded prefixes to highlight
+    words: list[str] = field(default_factory=list)  # plain words, for spelling suggestions
+
+
+@dataclass
+class ParsedQuery:
+    query: Q.Query | None
+    terms: set[str]
+    prefixes: set[str]
+    words: list[str]
+    notices: list[str]
+    only_negative: bool = False
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str
+    theme: str | None = None
+    speaker: str | None = None
+    webinar_id: int | None = None
+    page: int = 1
+    sort: str = "relevance"  # or "date"
+    hits_per_group: int = 3
+    groups_per_page: int = 10
+    hits_per_page: int = 20
+
+
+@dataclass(frozen=True)
+class Hit:
+    cue_id: int
+    webinar_id: int
+    start_ms: int
+    end_ms: int
+    speaker: str | None
+    text: str
+    snippet_html: str
+    score: float
+
+
+@dataclass
+class Group:
+    webinar_id: int
+    hit_count: int
+    hits: list[Hit]
+    best_score: float
+
+
+@dataclass(frozen=True)
+class WebinarMatch:
+    webinar_id: int
+    snippet_html: str
+    score: float
+
+
+@dataclass
+class SearchResult:
+    text: str
+    total_hits: int = 0
+    groups: list[Group] = field(default_factory=list)
+    webinar_matches: list[WebinarMatch] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=lambda: {"themes": {}, "speakers": {}, "webinars": {}})
+    suggestion: str | None = None
+    notices: list[str] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+    expanded: bool = False  # one webinar, hits paginated
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups and not self.webinar_matches
+
+
+# -- parsing --------------------------------------------------------------------------------
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Turn what a person typed into a Whoosh query; never raises."""
+    notices: list[str] = []
+    text = (text or "").replace("\x00", " ")
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        notices.append(f"Votre recherche a été raccourcie à {MAX_QUERY_CHARS} caractères.")
+    positives: list[list[Clause]] = []  # each inner list is an OR group
+    negatives: list[Clause] = []
+    pending_or = False
+    negate_next = False
+    dropped_stop = False
+    short_prefix = False
+    for match in _TOKEN.finditer(text):
+        neg_quote, phrase, word = match.groups()
+        if word is not None:
+            if word in _OR:
+                pending_or = bool(positives)
+                continue
+            if word in _AND:
+                continue
+            if word in _NOT:
+                negate_next = True
+                continue
+            negated = word.startswith("-") and len(word) > 1
+            clause, reason = _word_clause(word[1:] if negated else word)
+        else:
+            negated = bool(neg_quote)
+            clause, reason = _phrase_clause(phrase)
+        dropped_stop |= reason == "stop"
+        short_prefix |= reason == "short_prefix"
+        negated = negated or negate_next
+        negate_next = False
+        if clause is None:
+            pending_or = False
+            continue
+        if negated:
+            negatives.append(clause)
+        elif pending_or and positives:
+            positives[-1].append(clause)
+        else:
+            positives.append([clause])
+        pending_or = False
+        if len(positives) + len(negatives) >= MAX_CLAUSES:
+            notices.append(f"Seuls les {MAX_CLAUSES} premiers termes de la recherche sont pris en compte.")
+            break
+    if short_prefix:
+        notices.append(f"Une recherche par début de mot (mot*) demande au moins {MIN_PREFIX} lettres avant l'étoile.")
+    if dropped_stop and not positives:
+        notices.append("Les mots très courants (le, de, et…) ne sont pas recherchés seuls.")
+
+    terms: set[str] = set()
+    prefixes: set[str] = set()
+    words: list[str] = []
+    parts = []
+    for group in positives:
+        for clause in group:
+            terms |= clause.terms
+            prefixes |= clause.prefixes
+            words += clause.words
+        parts.append(group[0].query if len(group) == 1 else Q.Or([c.query for c in group]))
+    if not parts:
+        return ParsedQuery(None, terms, prefixes, words, notices, only_negative=bool(negatives))
+    query: Q.Query = parts[0] if len(parts) == 1 else Q.And(parts)
+    if negatives:
+        query = Q.AndNot(query, Q.Or([c.query for c in negatives]))
+    return ParsedQuery(query, terms, prefixes, words, notices)
+
+
+def _word_term(word: str) -> tuple[Q.Query, set[str]]:
+    forms = stem_forms(word)
+    if len(forms) == 1:
+        return Q.Term("text", forms[0]), {forms[0]}
+    return Q.Or([Q.Term("text", f) for f in forms]), set(forms)
+
+
+def _word_clause(token: str) -> tuple[Clause | None, str | None]:
+    if token.endswith("*") and token.strip("*"):
+        words = query_words(token.rstrip("*?"))
+        if not words:
+            return None, "stop"
+        *lead, last = words
+        prefix = fold(last)
+        if len(prefix) < MIN_PREFIX:
+            return None, "short_prefix"
+        if lead:  # "droit d'aut*": a phrase would need positions in the folded field; AND is close enough
+            queries = [_word_term(w)[0] for w in lead] + [Q.Prefix("folded", prefix)]
+            terms = set().union(*(_word_term(w)[1] for w in lead))
+            return Clause(Q.And(queries), terms=terms, prefixes={prefix}), None
+        return Clause(Q.Prefix("folded", prefix), prefixes={prefix}), None
+    words = query_words(token.replace("*", " ").replace("?", " "))
+    if not words:
+        return None, "short_prefix" if token.strip("*?") == "" and "*" in token else "stop"
+    if len(words) == 1:
+        query, terms = _word_term(words[0])
+        return Clause(query, terms=terms, words=words), None
+    return _phrase_from_words(words), None
+
+
+def _phrase_clause(phrase: str) -> tuple[Clause | None, str | None]:
+    words = query_words(phrase)
+    if not words:
+        return None, "stop"
+    if len(words) == 1:
+        query, terms = _word_term(words[0])
+        return Clause(query, terms=terms, words=words), None
+    return _phrase_from_words(words), None
+
+
+def _phrase_from_words(words: list[str]) -> Clause:
+    stems = [stem_forms(w)[0] for w in words]
+    within = Q.Phrase("text", stems)
+    # Said across two cues: in this cue's bridge (its last words + the next cue's first words)
+    # but not within the next cue's first words alone, which would make it the next cue's hit.
+    across = Q.AndNot(Q.Phrase("bridge", stems), Q.Phrase("head", stems))
+    terms = {f for w in words for f in stem_forms(w)}
+    return Clause(Q.Or([within, across]), terms=terms, words=words)
+
+
+# -- searching ------------------------------------------------------------------------------
+
+
+def search(store: IndexStore, request: SearchRequest) -> SearchResult:
+    """Run a search; raises IndexUnavailable only when the index cannot be opened."""
+    parsed = parse_query(request.text)
+    result = SearchResult(text=request.text, notices=list(parsed.notices), expanded=request.webinar_id is not None)
+    if parsed.query is None:
+        if parsed.only_negative:
+            result.notices.append("Une recherche ne peut pas contenir seulement des exclusions (-mot).")
+        return result
+    searcher = store.searcher()
+    webinar_themes = _webinar_themes(searcher)
+
+    cue_results = searcher.search(Q.And([Q.Term("kind", "cue"), parsed.query]), limit=None, terms=False)
+    reader = searcher.reader()
+    webinar_col = reader.column_reader("webinar")
+    speaker_col = reader.column_reader("speaker")
+    matches = [
+        (score, docnum, int(webinar_col[docnum]), speaker_col[docnum] or None)
+        for score, docnum in cue_results.top_n
+    ]
+
+    def keep(m, skip: str | None = None) -> bool:
+        _, _, wid, spk = m
+        if skip != "themes" and request.theme and request.theme not in webinar_themes.get(wid, ()):
+            return False
+        if skip != "speakers" and request.speaker and spk != request.speaker:
+            return False
+        if skip != "webinars" and request.webinar_id is not None and wid != request.webinar_id:
+            return False
+        return True
+
+    # Each facet counts the hits that the other filters let through (so a choice can be changed).
+    for name in ("themes", "speakers", "webinars"):
+        counts: Counter = Counter()
+        for m in matches:
+            if keep(m, skip=name):
+                if name == "themes":
+                    counts.update(webinar_themes.get(m[2], ()))
+                elif name == "speakers":
+                    if m[3]:
+                        counts[m[3]] += 1
+                else:
+                    counts[str(m[2])] += 1
+        result.facets[name] = dict(counts.most_common())
+
+    kept = [m for m in matches if keep(m)]
+    result.total_hits = len(kept)
+    by_webinar: dict[int, list] = defaultdict(list)
+    for m in kept:
+        by_webinar[m[2]].append(m)
+
+    groups_order = list(by_webinar)
+    if request.sort == "date":
+        starts = _webinar_starts(searcher)
+        groups_order.sort(key=lambda wid: starts.get(wid, 0), reverse=True)
+    else:
+        groups_order.sort(key=lambda wid: by_webinar[wid][0][0], reverse=True)
+
+    page = max(1, request.page)
+    if result.expanded:
+        hits = by_webinar.get(request.webinar_id, [])
+        if request.sort == "date":
+            hits = sorted(hits, key=lambda m: _start_of(searcher, m[1]))
+        result.pages = max(1, math.ceil(len(hits) / request.hits_per_page))
+        page = min(page, result.pages)
+        shown = hits[(page - 1) * request.hits_per_page : page * request.hits_per_page]
+        if hits:
+            result.groups = [Group(request.webinar_id, len(hits), [], hits[0][0])]
+            result.groups[0].hits = [_hit(searcher, m, parsed) for m in shown]
+    else:
+        result.pages = max(1, math.ceil(len(groups_order) / request.groups_per_page))
+        page = min(page, result.pages)
+        for wid in groups_order[(page - 1) * request.groups_per_page : page * request.groups_per_page]:
+            ranked = by_webinar[wid]
+            if request.sort == "date":
+                ranked = sorted(ranked, key=lambda m: _start_of(searcher, m[1]))
+            group = Group(wid, len(by_webinar[wid]), [], by_webinar[wid][0][0])
+            group.hits = [_hit(searcher, m, parsed) for m in ranked[: request.hits_per_group]]
+            result.groups.append(group)
+    result.page = page
+
+    if page == 1 and not result.expanded and not request.speaker:
+        result.webinar_matches = _webinar_matches(searcher, parsed, request, webinar_themes)
+    if result.total_hits == 0 and not result.webinar_matches:
+        result.suggestion = _suggest(searcher, request.text, parsed.words)
+    return result
+
+
+def _hit(searcher, match, parsed: ParsedQuery) -> Hit:
+    score, docnum, wid, speaker = match
+    fields = searcher.stored_fields(docnum)
+    text = fields.get("text", "")
+    return Hit(
+        cue_id=int(fields["doc_id"].split(":", 1)[1]),
+        webinar_id=wid,
+        start_ms=int(fields.get("start_ms", 0)),
+        end_ms=int(fields.get("end_ms", 0)),
+        speaker=speaker,
+        text=text,
+        snippet_html=highlight(text, parsed.terms, parsed.prefixes),
+        score=float(score),
+    )
+
+
+def _start_of(searcher, docnum: int) -> int:
+    return int(searcher.reader().column_reader("start_ms")[docnum] or 0)
+
+
+def _webinar_themes(searcher) -> dict[int, tuple[str, ...]]:
+    out: dict[int, tuple[str, ...]] = {}
+    for fields in searcher.documents(kind="webinar"):
+        out[int(fields["webinar"])] = tuple(t for t in (fields.get("themes") or "").split(",") if t)
+    return out
+
+
+def _webinar_starts(searcher) -> dict[int, int]:
+    reader = searcher.reader()
+    col = reader.column_reader("starts_at")
+    out = {}
+    for docnum in searcher.docs_for_query(Q.Term("kind", "webinar")):
+        out[int(reader.stored_fields(docnum)["webinar"])] = int(col[docnum] or 0)
+    return out
+
+
+def _webinar_matches(searcher, parsed: ParsedQuery, request: SearchRequest, themes) -> list[WebinarMatch]:
+    results = searcher.search(Q.And([Q.Term("kind", "webinar"), parsed.query]), limit=None, terms=False)
+    out = []
+    for hit in results:
+        wid = int(hit["webinar"])
+        if request.theme and request.theme not in themes.get(wid, ()):
+            continue
+        if request.webinar_id is not None and wid != request.webinar_id:
+            continue
+        out.append(WebinarMatch(wid, highlight(hit.get("text", ""), parsed.terms, parsed.prefixes, window=40), hit.score))
+    return out
+
+
+def _suggest(searcher, text: str, words: list[str]) -> str | None:
+    """Replace each word unknown to the index by the closest word it knows."""
+    corrector = searcher.corrector("folded")
+    suggestion = text
+    changed = False
+    for word in words:
+        folded = fold(word)
+        if len(folded) < 3 or searcher.doc_frequency("folded", folded) > 0:
+            continue
+        found = corrector.suggest(folded, limit=1, maxdist=2)
+        if found and found[0] != folded:
+            suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", found[0], suggestion, count=1, flags=re.IGNORECASE)
+            changed = True
+    return suggestion if changed else None
+
+
+# -- highlighting ----------------------------------------------------------------------------
+
+
+def highlight(text: str, terms: set[str], prefixes: set[str], window: int | None = None) -> str:
+    """Escape ``text`` and wrap the words that matched in ``<mark>``; ``window`` cuts long texts around the first match."""
+    spans: list[tuple[int, int]] = []
+    for token in STEMMING(text, chars=True, mode="index", removestops=False):
+        if token.stopped:
+            continue
+        original = text[token.startchar : token.endchar]
+        if token.text in terms or any(fold(original).startswith(p) for p in prefixes):
+            if not spans or spans[-1] != (token.startchar, token.endchar):
+                spans.append((token.startchar, token.endchar))
+    start, end, prefix, suffix = 0, len(text), "", ""
+    if window is not None:
+        words = list(re.finditer(r"\S+", text))
+        if len(words) > window:
+            first = spans[0][0] if spans else 0
+            index = next((i for i, w in enumerate(words) if w.end() > first), 0)
+            lo = max(0, index - window // 3)
+            hi = min(len(words), lo + window)
+            start, end = words[lo].start(), words[hi - 1].end()
+            prefix = "… " if lo > 0 else ""
+            suffix = " …" if hi < len(words) else ""
+    out = [prefix]
+    cursor = start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        out.append(html.escape(text[cursor:s], quote=False))
+        out.append(f"<mark>{html.escape(text[s:e], quote=False)}</mark>")
+        cursor = e
+    out.append(html.escape(text[cursor:end], quote=False))
+    out.append(suffix)
+    return "".join(out)

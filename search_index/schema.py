@@ -1,0 +1,34 @@
+"""The Whoosh schema: one document per cue and one per webinar, in one index."""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from search_index.analysis import FOLDING, STEMMING
+
+# Bump when the schema or the analysis changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 1
+# How many words of the next cue a cue's "bridge" holds: phrases of up to BRIDGE_WORDS + 1
+# words said across two cues are found (the hit is the first cue).
+BRIDGE_WORDS = 4
+
+
+def build_schema() -> Schema:
+    return Schema(
+        doc_id=ID(stored=True, unique=True),
+        kind=ID(stored=True),  # "cue" or "webinar"
+        webinar=ID(stored=True, sortable=True),
+        transcript=ID(stored=True),
+        themes=KEYWORD(stored=True, commas=True, sortable=True),
+        speaker=ID(stored=True, sortable=True),
+        start_ms=NUMERIC(stored=True, sortable=True, bits=64),
+        end_ms=STORED(),
+        starts_at=NUMERIC(sortable=True, bits=64),
+        title=STORED(),
+        text=TEXT(analyzer=STEMMING, stored=True, phrase=True),
+        folded=TEXT(analyzer=FOLDING, phrase=False),
+        # Last words of this cue + first words of the next, and those first words alone:
+        # a phrase found in the bridge but not in the next cue's head alone spans the two.
+        bridge=TEXT(analyzer=STEMMING, phrase=True),
+        head=TEXT(analyzer=STEMMING, phrase=True),
+    )

@@ -1,0 +1,273 @@
+"""Where the index lives on disk, how it is opened, written, rebuilt aside and switched.
+
+Layout under the root folder: ``gen-<timestamp>/`` holds one complete Whoosh index and
+``current`` is a symbolic link to the one in use. A rebuild writes a new generation and then
+replaces the link atomically, so searches never see a half-built index; searchers notice the
+switch (or a commit by another process) and reopen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+from search_index.documents import CueDoc, WebinarDoc
+from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema
+
+META_FILE = "portal-index.json"
+_WORDS = re.compile(r"\w+")
+
+
+class IndexUnavailable(RuntimeError):
+    """The index cannot be searched (missing, unreadable or of another schema version)."""
+
+    def __init__(self, reason: str, code: str):
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code  # "missing", "corrupt", "outdated"
+
+
+@dataclass(frozen=True)
+class RebuildStats:
+    webinars: int
+    cues: int
+    seconds: float
+    generation: str
+
+
+@dataclass(frozen=True)
+class IndexedWebinar:
+    webinar_id: int
+    transcript_id: str
+    cue_docs: int
+    has_webinar_doc: bool
+
+
+class IndexStore:
+    def __init__(self, root: str | Path, writer_timeout: float = 30.0, limitmb: int = 256):
+        self.root = Path(root)
+        self.writer_timeout = writer_timeout
+        self.limitmb = limitmb
+        self._local = threading.local()
+
+    # -- opening ------------------------------------------------------------------------
+
+    @property
+    def current_link(self) -> Path:
+        return self.root / "current"
+
+    def current_generation(self) -> Path | None:
+        try:
+            target = os.readlink(self.current_link)
+        except OSError:
+            return None
+        return self.root / target
+
+    def open(self):
+        """Open the index in use; raise IndexUnavailable saying why it cannot be."""
+        generation = self.current_generation()
+        if generation is None or not generation.is_dir():
+            raise IndexUnavailable("l'index de recherche n'a pas encore été construit.", "missing")
+        meta = self._read_meta(generation)
+        if meta.get("schema_version") != SCHEMA_VERSION:
+            raise IndexUnavailable("l'index a été construit par une autre version du portail.", "outdated")
+        try:
+            return whoosh_index.open_dir(str(generation))
+        except Exception as err:  # Whoosh raises many kinds on damaged files
+            raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}).", "corrupt") from err
+
+    def _read_meta(self, generation: Path) -> dict:
+        try:
+            return json.loads((generation / META_FILE).read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def meta(self) -> dict:
+        generation = self.current_generation()
+        return self._read_meta(generation) if generation else {}
+
+    def searcher(self) -> Searcher:
+        """A searcher for this thread, reopened when another generation or commit appears."""
+        generation = self.current_generation()
+        state = getattr(self._local, "state", None)
+        if state is not None and state[0] == generation:
+            searcher = state[1]
+            try:
+                if searcher.up_to_date():
+                    return searcher
+                searcher = searcher.refresh()
+                self._local.state = (generation, searcher)
+                return searcher
+            except Exception:
+                self._close_local()
+        elif state is not None:
+            self._close_local()
+        ix = self.open()
+        try:
+            searcher = ix.searcher()
+        except Exception as err:
+            raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}).", "corrupt") from err
+        self._local.state = (generation, searcher)
+        return searcher
+
+    def _close_local(self) -> None:
+        state = getattr(self._local, "state", None)
+        self._local.state = None
+        if state is not None:
+            try:
+                state[1].close()
+            except Exception:
+                pass
+
+    # -- writing ------------------------------------------------------------------------
+
+    def replace_webinar(self, doc: WebinarDoc) -> None:
+        """Replace every document of one webinar (its description and its cues) in one commit."""
+        ix = self.open()
+        writer = ix.writer(timeout=self.writer_timeout, limitmb=self.limitmb)
+        try:
+            writer.delete_by_term("webinar", str(doc.webinar_id))
+            _add_webinar(writer, doc)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def delete_webinar(self, webinar_id: int) -> None:
+        ix = self.open()
+        writer = ix.writer(timeout=self.writer_timeout)
+        try:
+            writer.delete_by_term("webinar", str(webinar_id))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove one document (used by tests and repairs)."""
+        ix = self.open()
+        writer = ix.writer(timeout=self.writer_timeout)
+        writer.delete_by_term("doc_id", doc_id)
+        writer.commit()
+
+    def rebuild(self, webinars: Iterable[WebinarDoc], procs: int = 1) -> RebuildStats:
+        """Build a complete index aside, then switch ``current`` to it atomically."""
+        started = time.monotonic()
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = f"gen-{time.time_ns()}"
+        generation = self.root / name
+        generation.mkdir()
+        try:
+            ix = whoosh_index.create_in(str(generation), build_schema())
+            options = {"limitmb": self.limitmb}
+            if procs > 1:
+                options.update(procs=procs, multisegment=True)
+            writer = ix.writer(**options)
+            count_w = count_c = 0
+            for doc in webinars:
+                _add_webinar(writer, doc)
+                count_w += 1
+                count_c += len(doc.cues)
+            writer.commit(optimize=procs > 1)
+            (generation / META_FILE).write_text(
+                json.dumps({"schema_version": SCHEMA_VERSION, "built_at": time.time(), "webinars": count_w, "cues": count_c})
+            )
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        self._switch_to(name)
+        return RebuildStats(count_w, count_c, time.monotonic() - started, name)
+
+    def _switch_to(self, name: str) -> None:
+        tmp_link = self.root / f".current-{name}"
+        os.symlink(name, tmp_link)
+        os.replace(tmp_link, self.current_link)
+        self._remove_old_generations(keep=name)
+
+    def _remove_old_generations(self, keep: str, grace_s: float = 60.0) -> None:
+        # Open searchers in other processes keep their files; old generations go after a grace period.
+        for path in self.root.glob("gen-*"):
+            if path.name == keep:
+                continue
+            try:
+                if time.time() - path.stat().st_mtime > grace_s:
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass
+
+    # -- inspecting ------------------------------------------------------------------------
+
+    def indexed_webinars(self) -> dict[int, IndexedWebinar]:
+        """What the index holds per webinar: transcript id, number of cue documents, description."""
+        searcher = self.searcher()
+        found: dict[int, dict] = {}
+        for fields in searcher.all_stored_fields():
+            webinar_id = int(fields["webinar"])
+            entry = found.setdefault(webinar_id, {"transcripts": set(), "cues": 0, "webinar_doc": False})
+            if fields["kind"] == "cue":
+                entry["cues"] += 1
+                entry["transcripts"].add(fields.get("transcript") or "")
+            else:
+                entry["webinar_doc"] = True
+        return {
+            wid: IndexedWebinar(wid, ",".join(sorted(e["transcripts"])), e["cues"], e["webinar_doc"])
+            for wid, e in found.items()
+        }
+
+    def doc_count(self) -> int:
+        return self.searcher().doc_count()
+
+
+def _add_webinar(writer, doc: WebinarDoc) -> None:
+    webinar = str(doc.webinar_id)
+    themes = ",".join(doc.themes)
+    transcript = str(doc.transcript_id or "")
+    writer.add_document(
+        doc_id=f"w:{doc.webinar_id}",
+        kind="webinar",
+        webinar=webinar,
+        transcript=transcript,
+        themes=themes,
+        start_ms=0,
+        starts_at=doc.starts_at_ms,
+        title=doc.title,
+        text=doc.text,
+        folded=doc.text,
+    )
+    for cue in doc.cues:
+        _add_cue(writer, cue, themes, doc.starts_at_ms)
+
+
+def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int) -> None:
+    fields = dict(
+        doc_id=f"c:{cue.cue_id}",
+        kind="cue",
+        webinar=str(cue.webinar_id),
+        transcript=str(cue.transcript_id),
+        themes=themes,
+        start_ms=cue.start_ms,
+        end_ms=cue.end_ms,
+        starts_at=starts_at_ms,
+        text=cue.text,
+        folded=cue.text,
+    )
+    if cue.speaker:
+        fields["speaker"] = cue.speaker
+    if cue.next_text:
+        # Twice the words kept in the bridge, since stop words are dropped by the analyser.
+        head = " ".join(_WORDS.findall(cue.next_text)[: BRIDGE_WORDS * 2])
+        tail = " ".join(_WORDS.findall(cue.text)[-BRIDGE_WORDS * 2 :])
+        fields["bridge"] = f"{tail} {head}"
+        fields["head"] = head
+    writer.add_document(**fields)
+
