@@ -106,7 +106,7 @@ def _decode_lines(raw: bytes, max_bytes: int) -> list[str]:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if not raw.strip():
-        raise TranscriptError("le fichier est vide.", None, "empty")
+        raise TranscriptError("le fichier est vide : il ne contient ni en-tête « WEBVTT » ni réplique.", None, "empty")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -151,7 +151,7 @@ def _detect_format(lines: list[str], filename: str) -> str:
         )
     first_text = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first_text is None:
-        raise TranscriptError("le fichier est vide.", None, "empty")
+        raise TranscriptError("le fichier est vide : il ne contient ni en-tête « WEBVTT » ni réplique.", None, "empty")
     if lines[first_text].strip().startswith("WEBVTT"):
         raise TranscriptError(
             "le fichier doit commencer par « WEBVTT » dès la première ligne ; retirez les lignes vides du début.",

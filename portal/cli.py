@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from media_meta.errors import TranscriptError
@@ -34,6 +35,7 @@ def init_schema() -> None:
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create the database schema and the four themes (idempotent)."""
     init_schema()
@@ -53,6 +55,7 @@ def _import(path: Path) -> None:
 
 
 @click.command("import-catalogue")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_catalogue_command(path: Path) -> None:
     """Create or update webinars from a JSON catalogue (idempotent by slug)."""
@@ -60,12 +63,14 @@ def import_catalogue_command(path: Path) -> None:
 
 
 @click.command("load-demo")
+@with_appcontext
 def load_demo_command() -> None:
     """Import the demonstration catalogue shipped in demo/ (idempotent)."""
     _import(DEMO_CATALOGUE)
 
 
 @click.command("import-transcript")
+@with_appcontext
 @click.argument("slug")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_transcript_command(slug: str, path: Path) -> None:
@@ -88,6 +93,7 @@ def import_transcript_command(slug: str, path: Path) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 def create_user_command(email: str, role: str) -> None:
@@ -116,6 +122,7 @@ def create_user_command(email: str, role: str) -> None:
 
 
 @click.command("reindex")
+@with_appcontext
 @click.option("--procs", default=1, show_default=True, help="Writer processes (2 is faster for very large catalogues).")
 def reindex_command(procs: int) -> None:
     """Rebuild the search index from the database, aside, then switch to it (searches go on)."""
@@ -126,6 +133,7 @@ def reindex_command(procs: int) -> None:
 
 
 @click.command("check-index")
+@with_appcontext
 def check_index_command() -> None:
     """Compare the database and the search index; exit 1 and list the differences if they diverge."""
     from portal.services import indexing

@@ -1,0 +1,140 @@
+"""Fixtures: an app with its own SQLite file, index folder and media folder for every test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from portal import create_app
+from portal.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+CORPUS = DATA / "corpus"
+DEMO = ROOT / "demo"
+
+SAMPLE_VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Animation>Bienvenue à ce webinaire sur le harcèlement en ligne.
+
+00:00:04.500 --> 00:00:09.000
+<v Intervenante>L'algorithme de recommandation amplifie les discriminations.
+
+00:00:09.500 --> 00:00:14.000
+<v Intervenante>Vous pouvez porter
+
+00:00:14.000 --> 00:00:18.000
+<v Intervenante>plainte auprès du procureur de la République.
+"""
+
+
+def _make_app(tmp_path: Path, **overrides):
+    return create_app(
+        "testing",
+        INSTANCE_PATH=str(tmp_path / "instance"),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        SEARCH_INDEX_DIR=str(tmp_path / "index"),
+        MEDIA_DIR=str(tmp_path / "media"),
+        **overrides,
+    )
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An empty portal: schema and themes, no webinar."""
+    app = _make_app(tmp_path)
+    with app.app_context():
+        from portal.cli import init_schema
+
+        init_schema()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The demo catalogue imported and indexed once; each test gets a copy of the files."""
+    base = tmp_path_factory.mktemp("demo-template")
+    app = _make_app(base)
+    with app.app_context():
+        from portal.cli import init_schema
+        from portal.services import indexing
+        from portal.services.catalogue import import_catalogue_file
+
+        init_schema()
+        import_catalogue_file(DEMO / "catalogue.json")
+        indexing.rebuild()
+        db.session.remove()
+        db.engine.dispose()
+    return base
+
+
+@pytest.fixture
+def demo_app(demo_template, tmp_path):
+    """A portal holding the four demo webinars, with its own copy of the database, index and media."""
+    for name in ("portal.sqlite3", "index", "media", "instance"):
+        source = demo_template / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name, symlinks=True)
+        elif source.exists():
+            shutil.copy2(source, tmp_path / name)
+    app = _make_app(tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo_client(demo_app):
+    return demo_app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_webinar(app):
+    """Create a published webinar (and optionally its transcript) through the real services."""
+
+    def make(slug: str = "demo", transcript: str | bytes | None = None, **fields):
+        from datetime import datetime, timezone
+
+        from sqlalchemy import select
+
+        from portal.models import Theme, Webinar
+        from portal.services.transcripts import ingest_transcript
+
+        themes = fields.pop("themes", ["law"])
+        values = dict(
+            slug=slug,
+            title=f"Webinaire {slug}",
+            question="Une question ?",
+            starts_at=datetime(2024, 4, 25, 10, 30, tzinfo=timezone.utc),
+            duration_ms=30 * 60_000,
+            published=True,
+        )
+        values.update(fields)
+        with app.app_context():
+            webinar = Webinar(**values)
+            webinar.themes = list(db.session.scalars(select(Theme).where(Theme.slug.in_(themes))))
+            db.session.add(webinar)
+            db.session.commit()
+            if transcript is not None:
+                raw = transcript.encode() if isinstance(transcript, str) else transcript
+                ingest_transcript(webinar, raw, f"{slug}.vtt", source="cli")
+            return webinar.id
+
+    return make

@@ -1,0 +1,131 @@
+import json
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Chapter, Cue, Speaker, Transcript, Webinar, WebinarSpeaker
+from portal.services.catalogue import CatalogueError, import_catalogue_file
+from tests.conftest import DEMO, SAMPLE_VTT
+
+
+def counts():
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Webinar, Transcript, Cue, Speaker, WebinarSpeaker, Chapter)
+    }
+
+
+def test_demo_catalogue_imported_twice_changes_nothing(app):
+    with app.app_context():
+        first = import_catalogue_file(DEMO / "catalogue.json")
+        before = counts()
+        stamps = {w.slug: w.updated_at for w in db.session.scalars(select(Webinar))}
+        second = import_catalogue_file(DEMO / "catalogue.json")
+        assert len(first.created) == 4
+        assert second.unchanged == sorted(second.unchanged) and len(second.unchanged) == 4
+        assert not second.created and not second.updated
+        assert counts() == before
+        assert {w.slug: w.updated_at for w in db.session.scalars(select(Webinar))} == stamps
+
+
+def test_demo_catalogue_content(app):
+    with app.app_context():
+        import_catalogue_file(DEMO / "catalogue.json")
+        webinars = {w.slug: w for w in db.session.scalars(select(Webinar))}
+        assert set(webinars) == {"session-1-algorithmes", "session-2-loi", "session-3-enquetes", "session-4-contentieux"}
+        s1 = webinars["session-1-algorithmes"]
+        assert s1.local_start.isoformat() == "2024-03-26T12:30:00+01:00"
+        assert [t.slug for t in s1.themes] == ["algorithms"]
+        assert s1.is_demo and s1.media_kind == "file" and s1.media_type == "audio/ogg"
+        assert len(s1.speaker_links) == 2 and len(s1.chapters) >= 4
+        for w in webinars.values():
+            t = w.active_transcript
+            assert t.cue_count >= 100 and t.cues[-1].end_ms >= 8 * 60_000
+            # demonstration speech is attributed to roles, never to the real people named in the seed
+            names = {link.speaker.name for link in w.speaker_links}
+            assert not {c.speaker for c in t.cues} & names
+            assert all(c.speaker for c in t.cues)
+            assert w.duration_ms >= t.cues[-1].end_ms
+        assert webinars["session-4-contentieux"].speaker_links == []
+        assert "annoncé" in webinars["session-4-contentieux"].speakers_note
+
+
+def write_catalogue(tmp_path, entry, transcript=SAMPLE_VTT):
+    (tmp_path / "t.vtt").write_text(transcript, encoding="utf-8")
+    shutil.copy(DEMO / "media" / "session-1-algorithmes.opus", tmp_path / "a.opus")
+    base = {
+        "slug": "essai",
+        "title": "Essai",
+        "starts_at": "2024-03-26T12:30:00+01:00",
+        "duration_s": 60,
+        "themes": ["law"],
+        "media": {"kind": "file", "src": "a.opus"},
+        "transcript": "t.vtt",
+    }
+    base.update(entry)
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps({"webinars": [base]}), encoding="utf-8")
+    return path
+
+
+def test_changed_transcript_becomes_a_new_active_version(app, tmp_path):
+    with app.app_context():
+        path = write_catalogue(tmp_path, {})
+        import_catalogue_file(path)
+        (tmp_path / "t.vtt").write_text(SAMPLE_VTT.replace("Bienvenue", "Bonjour"), encoding="utf-8")
+        report = import_catalogue_file(path)
+        webinar = db.session.scalar(select(Webinar).filter_by(slug="essai"))
+        assert report.updated == ["essai"]
+        assert [t.version for t in webinar.transcripts] == [1, 2]
+        assert webinar.active_transcript.version == 2
+        assert webinar.active_transcript.cues[0].text.startswith("Bonjour")
+
+
+def test_media_file_is_copied_under_a_content_name(app, tmp_path):
+    with app.app_context():
+        import_catalogue_file(write_catalogue(tmp_path, {}))
+        webinar = db.session.scalar(select(Webinar).filter_by(slug="essai"))
+        assert webinar.media_src.endswith(".opus") and len(webinar.media_src) == 32 + 5
+        stored = tmp_path / "media" / webinar.media_src
+        assert stored.read_bytes() == (tmp_path / "a.opus").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "entry, words",
+    [
+        ({"slug": "Pas Bon"}, "slug"),
+        ({"starts_at": "2024-03-26 12:30"}, "décalage"),
+        ({"starts_at": "mardi"}, "ISO 8601"),
+        ({"themes": ["cuisine"]}, "thème inconnu"),
+        ({"media": {"kind": "tiktok", "src": "x"}}, "type de média inconnu"),
+        ({"media": {"kind": "file", "src": "absent.mp3"}}, "introuvable"),
+        ({"transcript": "../../etc/passwd"}, "introuvable"),
+        ({"duration_s": "beaucoup"}, "duration_s"),
+        ({"chapters": [{"start": "xx", "title": "a"}]}, "chapters[0].start"),
+        ({"title": ""}, "title"),
+    ],
+)
+def test_bad_catalogue_entries_are_refused_and_nothing_is_written(app, tmp_path, entry, words):
+    with app.app_context():
+        path = write_catalogue(tmp_path, entry)
+        with pytest.raises(CatalogueError) as info:
+            import_catalogue_file(path)
+        assert words in str(info.value)
+        assert db.session.scalar(select(func.count()).select_from(Webinar)) == 0
+
+
+def test_bad_transcript_in_catalogue_names_file_and_line(app, tmp_path):
+    with app.app_context():
+        path = write_catalogue(tmp_path, {}, transcript="WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nx\n")
+        with pytest.raises(CatalogueError) as info:
+            import_catalogue_file(path)
+        assert "t.vtt:3: l'heure de fin" in str(info.value)
+
+
+def test_chapters_from_catalogue_list(app, tmp_path):
+    with app.app_context():
+        import_catalogue_file(write_catalogue(tmp_path, {"chapters": [{"start": "0:00:30", "title": "Le DSA"}, {"start": "0", "title": "Début"}]}))
+        webinar = db.session.scalar(select(Webinar).filter_by(slug="essai"))
+        assert [(c.start_ms, c.title) for c in webinar.chapters] == [(0, "Début"), (30_000, "Le DSA")]
