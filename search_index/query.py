@@ -168,6 +168,10 @@ def parse_query(text: str) -> ParsedQuery:
             words += clause.words
         parts.append(group[0].query if len(group) == 1 else Q.Or([c.query for c in group]))
     if not parts:
+        if negatives:
+            notices.append("Une recherche ne peut pas contenir seulement des exclusions (-mot) : ajoutez un mot à chercher.")
+        elif not notices:
+            notices.append("Aucun mot à chercher dans cette recherche : essayez un mot ou une expression.")
         return ParsedQuery(None, terms, prefixes, words, notices, only_negative=bool(negatives))
     query: Q.Query = parts[0] if len(parts) == 1 else Q.And(parts)
     if negatives:
@@ -233,8 +237,6 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
     parsed = parse_query(request.text)
     result = SearchResult(text=request.text, notices=list(parsed.notices), expanded=request.webinar_id is not None)
     if parsed.query is None:
-        if parsed.only_negative:
-            result.notices.append("Une recherche ne peut pas contenir seulement des exclusions (-mot).")
         return result
     searcher = store.searcher()
     webinar_themes = _webinar_themes(searcher)
