@@ -31,6 +31,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     SEND_FILE_MAX_AGE_DEFAULT = 3600
+    # Hosts of external players; tests point them at local fakes that speak the same postMessage API.
+    EMBED_BASES: dict = {}
 
 
 class DevelopmentConfig(Config):

@@ -115,3 +115,44 @@ def _vimeo_id(src: str) -> str:
     if host in ("vimeo.com", "player.vimeo.com") and _VIMEO_ID.match(last):
         return last
     raise MediaSourceError(f"« {src} » n'est pas une vidéo Vimeo reconnue (https://vimeo.com/NUMÉRO).")
+
+
+EMBED_BASES = {
+    "youtube": "https://www.youtube-nocookie.com",
+    "vimeo": "https://player.vimeo.com",
+}
+
+
+def embed_url(source: MediaSource, start_ms: int = 0, end_ms: int | None = None, *, bases: dict[str, str] | None = None) -> str | None:
+    """The iframe address of an external player, starting at ``start_ms`` (and stopping at ``end_ms`` where the host can).
+
+    YouTube goes through its privacy-enhanced domain; every player is asked for its JavaScript API.
+    """
+    bases = {**EMBED_BASES, **(bases or {})}
+    start_s = max(0, start_ms // 1000)
+    if source.kind == "youtube":
+        params = f"enablejsapi=1&rel=0&playsinline=1&start={start_s}"
+        if end_ms is not None:
+            params += f"&end={-(-end_ms // 1000)}"
+        return f"{bases['youtube']}/embed/{source.src}?{params}"
+    if source.kind == "vimeo":
+        return f"{bases['vimeo']}/video/{source.src}?dnt=1#t={start_s}s"
+    if source.kind == "peertube":
+        base = bases.get("peertube") or f"https://{source.host}"
+        params = f"api=1&warningTitle=0&start={start_s}s"
+        if end_ms is not None:
+            params += f"&stop={-(-end_ms // 1000)}s"
+        return f"{base}/videos/embed/{source.src}?{params}"
+    return None
+
+
+def external_watch_url(source: MediaSource, start_ms: int = 0) -> str | None:
+    """A plain link to the video on its host, for people without JavaScript."""
+    start_s = max(0, start_ms // 1000)
+    if source.kind == "youtube":
+        return f"https://www.youtube.com/watch?v={source.src}&t={start_s}s"
+    if source.kind == "vimeo":
+        return f"https://vimeo.com/{source.src}#t={start_s}s"
+    if source.kind == "peertube":
+        return f"https://{source.host}/w/{source.src}?start={start_s}s"
+    return None

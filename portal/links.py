@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from urllib.parse import urlsplit
 
+from flask import current_app, g, url_for
+
+from media_meta.errors import MediaSourceError
+from media_meta.sources import embed_url, external_watch_url, parse_media_source
 from media_meta.timecodes import seconds_param
 
 
@@ -25,3 +29,18 @@ def media_url(webinar) -> str | None:
 
 def transcript_url(slug: str, fmt: str = "vtt") -> str:
     return url_for("public.transcript", slug=slug, fmt=fmt)
+
+
+def external_player(webinar, start_ms: int = 0, end_ms: int | None = None) -> dict | None:
+    """The iframe and plain links of a YouTube, PeerTube or Vimeo recording; allows its host in the page's CSP."""
+    if webinar.media_kind not in ("youtube", "peertube", "vimeo") or not webinar.media_src:
+        return None
+    try:
+        source = parse_media_source(webinar.media_kind, webinar.media_src)
+    except MediaSourceError:
+        return None
+    src = embed_url(source, start_ms, end_ms, bases=current_app.config.get("EMBED_BASES") or {})
+    parts = urlsplit(src)
+    if parts.scheme and parts.netloc:
+        g.csp_frame_src = f"{parts.scheme}://{parts.netloc}"
+    return {"kind": source.kind, "embed_src": src, "external_url": external_watch_url(source, start_ms)}

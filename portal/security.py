@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 # No inline script anywhere: every script is a file under /static.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "media-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-src 'self'; frame-ancestors {ancestors}"
+    "base-uri 'self'; form-action 'self'; frame-src 'self'{frames}; frame-ancestors {ancestors}"
 )
 FRAMEABLE_PREFIXES = ("/embed/",)
 
@@ -17,7 +17,11 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         frameable = request.path.startswith(FRAMEABLE_PREFIXES)
-        response.headers.setdefault("Content-Security-Policy", CSP.format(ancestors="*" if frameable else "'none'"))
+        # An external player's host is allowed in frames only on the page that offers it.
+        frames = f" {g.csp_frame_src}" if getattr(g, "csp_frame_src", None) else ""
+        response.headers.setdefault(
+            "Content-Security-Policy", CSP.format(ancestors="*" if frameable else "'none'", frames=frames)
+        )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")

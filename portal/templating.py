@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         watch_url=links.watch_url,
         media_url=links.media_url,
+        external_player=links.external_player,
         transcript_url=links.transcript_url,
         site_name=lambda: current_app.config["SITE_NAME"],
     )

@@ -66,3 +66,51 @@ def page(browser, live_server):
     yield page
     context.close()
     assert not outside, f"requests left the portal's origin: {outside}"
+
+
+def long_transcript(cues: int = 60, step_s: int = 5) -> str:
+    lines = ["WEBVTT", ""]
+    for i in range(cues):
+        start, end = i * step_s, i * step_s + step_s - 1
+        speaker = "Animation" if i % 10 < 3 else "Intervenante"
+        lines += [f"00:{start // 60:02d}:{start % 60:02d}.000 --> 00:{end // 60:02d}:{end % 60:02d}.500", f"<v {speaker}>Réplique numéro {i} sur la modération des réseaux sociaux.", ""]
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def external_app(demo_app):
+    """The demo portal plus three webinars hosted on YouTube, Vimeo and PeerTube, played by local fakes."""
+    from datetime import datetime, timezone
+
+    from portal.extensions import db
+    from portal.models import Webinar
+    from portal.services.transcripts import ingest_transcript
+    from tests.browser import fakes
+
+    demo_app.config["EMBED_BASES"] = {"youtube": "/fake/youtube", "vimeo": "/fake/vimeo", "peertube": "/fake/peertube"}
+    demo_app.register_blueprint(fakes.bp)
+    sources = {
+        "youtube": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        "vimeo": "https://vimeo.com/76979871",
+        "peertube": "https://video.example.org/w/9c9de5e8-0a1e-484a-b099-e80766180a6d",
+    }
+    with demo_app.app_context():
+        for kind, src in sources.items():
+            webinar = Webinar(
+                slug=f"externe-{kind}", title=f"Webinaire sur {kind}", starts_at=datetime(2024, 6, 1, tzinfo=timezone.utc),
+                duration_ms=3600_000, published=True, media_kind=kind, media_src=src,
+            )
+            db.session.add(webinar)
+            db.session.commit()
+            ingest_transcript(webinar, long_transcript().encode(), f"{kind}.vtt")
+    return demo_app
+
+
+def pytest_collection_modifyitems(items):
+    # The browser aborts media downloads mid-stream (seeking, closing the page); Werkzeug's
+    # development server then drops the response without closing the file it was sending.
+    # That leak belongs to the test server, not to the portal (gunicorn closes them).
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"))
+            item.add_marker(pytest.mark.filterwarnings("ignore::ResourceWarning"))
