@@ -31,3 +31,7 @@ demo-media: setup
 
 clean:
 	rm -rf $(VENV) instance
+
+bench: setup
+	$(BIN)/python bench/page_budget.py
+	$(BIN)/python bench/search_bench.py --hours 10 100
