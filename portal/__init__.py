@@ -42,7 +42,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     from portal import auth, errors, security, templating
     from portal.cli import register_cli
-    from portal.views import api, public, search
+    from portal.views import admin, api, public, search
+    from portal.views import auth as auth_views
 
     auth.init_app(app)
     templating.init_app(app)
@@ -51,6 +52,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(admin.bp)
     register_cli(app)
     return app
 

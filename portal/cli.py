@@ -98,26 +98,22 @@ def import_transcript_command(slug: str, path: Path) -> None:
 @click.option("--role", type=click.Choice(ROLES), required=True)
 def create_user_command(email: str, role: str) -> None:
     """Create an account; the password is read from standard input when it is not a terminal."""
-    from portal.auth import PasswordError, hash_password
+    from portal.services import audit
+    from portal.services.accounts import AccountError, PasswordError, create_user
 
-    email = email.strip().lower()
-    if "@" not in email:
-        click.echo("Adresse e-mail invalide.", err=True)
-        sys.exit(1)
-    if db.session.scalar(select(User).filter_by(email=email)):
-        click.echo(f"Un compte existe déjà pour {email}.", err=True)
-        sys.exit(1)
     if sys.stdin.isatty():
         password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = User(email=email, password_hash=hash_password(password), role=role)
-    except PasswordError as err:
+        user = create_user(email, password, role)
+    except (AccountError, PasswordError) as err:
         click.echo(str(err), err=True)
         sys.exit(1)
-    db.session.add(user)
+    db.session.flush()
+    audit.record("account.create", "account", user.id, user.email, f"rôle {role}")
     db.session.commit()
+    email = user.email
     click.echo(f"Compte {role} créé : {email}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
@@ -31,6 +32,10 @@ def render_error(code: int, message: str | None = None):
 
 
 def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(err: CSRFError):
+        return render_error(400, "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et réessayez.")
+
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
         code = err.code or 500

@@ -138,3 +138,55 @@ def make_webinar(app):
             return webinar.id
 
     return make
+
+
+ADMIN_PASSWORD = "correct horse battery staple"
+TRAINER_PASSWORD = "violet mountain quietly sings"
+
+
+def csrf_token(client, url: str) -> str:
+    import re
+
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def sign_in(client, email: str, password: str, **extra):
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token, **extra})
+
+
+def _make_user(app, email: str, password: str, role: str) -> int:
+    from portal.services.accounts import create_user
+
+    with app.app_context():
+        user = create_user(email, password, role)
+        db.session.commit()
+        return user.id
+
+
+@pytest.fixture
+def admin_client(app):
+    _make_user(app, "admin@example.org", ADMIN_PASSWORD, "admin")
+    client = app.test_client()
+    assert sign_in(client, "admin@example.org", ADMIN_PASSWORD).status_code == 302
+    return client
+
+
+@pytest.fixture
+def trainer_client(app):
+    _make_user(app, "trainer@example.org", TRAINER_PASSWORD, "trainer")
+    client = app.test_client()
+    assert sign_in(client, "trainer@example.org", TRAINER_PASSWORD).status_code == 302
+    return client
+
+
+@pytest.fixture
+def demo_admin(demo_app):
+    """The demo portal and a signed-in admin's client."""
+    _make_user(demo_app, "admin@example.org", ADMIN_PASSWORD, "admin")
+    client = demo_app.test_client()
+    assert sign_in(client, "admin@example.org", ADMIN_PASSWORD).status_code == 302
+    return client

@@ -125,31 +125,62 @@ def reconcile() -> list[str]:
     return [d.message for d in differences]
 
 
+def start_background_rebuild() -> bool:
+    """Rebuild in a thread of this process (the site keeps serving); False if one is already running."""
+    if not _rebuild_lock.acquire(blocking=False):
+        return False
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                rebuild()
+        except Exception:
+            log.exception("Background index rebuild failed")
+        finally:
+            _rebuild_lock.release()
+
+    threading.Thread(target=run, name="index-rebuild", daemon=True).start()
+    return True
+
+
+def rebuild_running() -> bool:
+    return _rebuild_lock.locked()
+
+
 def ensure_index() -> str | None:
     """Make sure there is an index to search; start a background rebuild if there is none.
 
     Returns None when the index is usable, else a sentence for the search page.
     """
-    store = get_store()
     try:
-        store.searcher()
+        get_store().searcher()
         return None
     except IndexUnavailable as err:
         reason = err.reason
-    app = current_app._get_current_object()
-    if _rebuild_lock.acquire(blocking=False):
-
-        def run() -> None:
-            try:
-                with app.app_context():
-                    rebuild()
-            except Exception:
-                log.exception("Background index rebuild failed")
-            finally:
-                _rebuild_lock.release()
-
-        threading.Thread(target=run, name="index-rebuild", daemon=True).start()
+    start_background_rebuild()
     return f"La recherche est momentanément indisponible : {reason} Sa reconstruction est en cours ; réessayez dans un instant."
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    documents: int | None
+    built_at: datetime | None
+    differences: list[str]
+    rebuilding: bool
+    problem: str | None = None
+
+
+def status() -> IndexStatus:
+    store = get_store()
+    meta = store.meta()
+    built_at = datetime.fromtimestamp(meta["built_at"], timezone.utc) if meta.get("built_at") else None
+    try:
+        documents = store.doc_count()
+        problem = None
+    except IndexUnavailable as err:
+        documents, problem = None, err.reason
+    return IndexStatus(documents, built_at, [d.message for d in check()], rebuild_running(), problem)
 
 
 # -- checking ---------------------------------------------------------------------------------

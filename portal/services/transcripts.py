@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from media_meta.cues import ParsedTranscript
+from media_meta.cues import CueData, ParsedTranscript
+from media_meta.export import to_vtt
 from media_meta.vtt import parse_transcript
 from portal.extensions import db
-from portal.models import Cue, Transcript, User, Webinar
-from portal.services import indexing
+from portal.models import Cue, PendingUpload, Transcript, User, Webinar
+from portal.services import audit, indexing
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ def activate_version(webinar: Webinar, transcript: Transcript) -> None:
     if transcript.webinar_id != webinar.id:
         raise ValueError("transcript of another webinar")
     webinar.active_transcript = transcript
+    audit.record("transcript.activate", "transcript", transcript.id, f"{webinar.title} — version {transcript.version}")
     db.session.commit()
     indexing.webinar_changed(webinar)
 
@@ -103,3 +107,58 @@ def _safe_display_name(filename: str) -> str:
     # Kept for display and download only; never used to build a path.
     name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "transcription"
     return "".join(ch for ch in name if ch.isprintable())[:255]
+
+
+# -- the admin upload: check, preview, confirm ----------------------------------------------------
+
+PENDING_LIFETIME_S = 24 * 3600
+
+
+def stage_upload(webinar: Webinar, raw: bytes, filename: str, user: User) -> tuple[str, ParsedTranscript]:
+    """Check an uploaded file and keep it aside for the preview; raise TranscriptError, storing nothing, if it is unusable."""
+    parsed = check_transcript(raw, filename, webinar)
+    cutoff = datetime.now(timezone.utc) - timedelta(seconds=PENDING_LIFETIME_S)
+    db.session.execute(delete(PendingUpload).where(PendingUpload.created_at < cutoff))
+    token = secrets.token_urlsafe(24)
+    db.session.add(
+        PendingUpload(token=token, webinar_id=webinar.id, user_id=user.id, original_filename=_safe_display_name(filename), raw=raw)
+    )
+    db.session.commit()
+    return token, parsed
+
+
+def pending_upload(webinar: Webinar, token: str, user: User) -> PendingUpload | None:
+    return db.session.scalar(select(PendingUpload).filter_by(token=token or "", webinar_id=webinar.id, user_id=user.id))
+
+
+def confirm_upload(webinar: Webinar, pending: PendingUpload, user: User) -> IngestResult:
+    """Make the previewed file the active version (the same path as every other upload)."""
+    result = ingest_transcript(webinar, pending.raw, pending.original_filename, uploaded_by=user, source="upload")
+    db.session.delete(pending)
+    audit.record("transcript.upload", "transcript", result.transcript.id, f"{webinar.title} — version {result.transcript.version}", pending.original_filename)
+    db.session.commit()
+    return result
+
+
+def edit_cue(webinar: Webinar, cue_id: int, text: str, speaker: str | None, user: User, note: str = "") -> IngestResult:
+    """Correct one cue: a new version holding the change, so the previous text is kept."""
+    cues = active_cues(webinar)
+    target = next((c for c in cues if c.id == cue_id), None)
+    if target is None:
+        raise ValueError("cue not in the active transcript")
+    edited = [
+        CueData(c.start_ms, c.end_ms, text.strip() if c.id == cue_id else c.text, (speaker or None) if c.id == cue_id else c.speaker)
+        for c in cues
+    ]
+    raw = to_vtt(edited).encode("utf-8")
+    previous = webinar.active_transcript
+    result = ingest_transcript(webinar, raw, f"{webinar.slug}-correction.vtt", uploaded_by=user, source="edit", note=note)
+    audit.record(
+        "transcript.edit_cue",
+        "transcript",
+        result.transcript.id,
+        f"{webinar.title} — version {result.transcript.version}",
+        f"réplique à {target.start_ms} ms (version {previous.version if previous else '?'}) : « {target.text[:200]} » → « {text.strip()[:200]} »",
+    )
+    db.session.commit()
+    return result

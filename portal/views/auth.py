@@ -1,0 +1,109 @@
+"""Signing in and out, changing one's password, one-time reset links."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.extensions import db
+from portal.forms import ActionForm, LoginForm, PasswordChangeForm, ResetForm
+from portal.services import accounts, audit
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path of this portal: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or len(target) > 2000:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target:
+        return None
+    if any(ord(ch) < 32 for ch in target):
+        return None
+    return target
+
+
+def home_for(user) -> str:
+    return url_for("admin.dashboard") if user.is_admin else url_for("public.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    error = None
+    if form.validate_on_submit():
+        email = form.email.data
+        address = request.remote_addr or "?"
+        wait = accounts.blocked_for(email, address)
+        if wait:
+            error = f"Trop de tentatives de connexion. Réessayez dans {wait} minute{'s' if wait > 1 else ''}."
+            return render_template("auth/login.html", form=form, error=error), 429
+        user = accounts.authenticate(email, form.password.data)
+        if user is None:
+            accounts.record_failure(email, address)
+            error = "Adresse e-mail ou mot de passe incorrect (ou compte désactivé)."
+        else:
+            accounts.clear_failures(email)
+            session.clear()  # a new session at sign-in: nothing carried over from before
+            login_user(user, remember=form.remember.data)
+            audit.record("account.sign_in", "account", user.id, user.email, user=user)
+            db.session.commit()
+            return redirect(safe_next(form.next.data) or home_for(user))
+    status = 200 if request.method == "GET" or not (form.errors or error) else 400
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+def logout():
+    form = ActionForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        logout_user()
+        session.clear()
+        flash("Vous êtes déconnecté·e.", "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if accounts.authenticate(current_user.email, form.current.data) is None:
+            form.current.errors.append("Mot de passe actuel incorrect.")
+        else:
+            try:
+                accounts.set_password(current_user, form.password.data)
+            except accounts.PasswordError as err:
+                form.password.errors.append(str(err))
+            else:
+                audit.record("account.password_change", "account", current_user.id, current_user.email)
+                db.session.commit()
+                flash("Mot de passe modifié.", "success")
+                return redirect(home_for(current_user))
+    return render_template("auth/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    found = accounts.find_reset(token)
+    if found is None:
+        abort(404, "Ce lien de réinitialisation n'est pas valable : il a déjà servi, a expiré ou a été remplacé. Demandez-en un nouveau à un·e administrateur·rice.")
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.use_reset(found, form.password.data)
+        except accounts.PasswordError as err:
+            form.password.errors.append(str(err))
+        else:
+            accounts.clear_failures(user.email)
+            audit.record("account.password_reset", "account", user.id, user.email, user=user)
+            db.session.commit()
+            flash("Mot de passe enregistré : vous pouvez vous connecter.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, email=found.user.email), 400 if form.errors else 200
