@@ -1,0 +1,304 @@
+"""The admin through HTTP: guards, CSRF, catalogue editing, transcript uploads, versions, audit, operations."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import AuditEvent, Cue, Transcript, Webinar
+from portal.services import indexing
+from tests.conftest import CORPUS, SAMPLE_VTT, csrf_token
+from tests.media_meta.test_vtt import MALFORMED, OUTCOMES
+
+
+def admin_urls(app) -> list[tuple[str, str]]:
+    """Every admin route with placeholder ids, and its methods."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("admin."):
+            continue
+        url = re.sub(r"<int:\w+>", "1", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            urls.append((method, url))
+    return urls
+
+
+def test_every_admin_route_refuses_anonymous_users(app, make_webinar):
+    make_webinar("un", transcript=SAMPLE_VTT)
+    client = app.test_client()
+    token = csrf_token(client, "/login")  # a valid token, so the refusal comes from the role guard
+    urls = admin_urls(app)
+    assert len(urls) >= 20
+    for method, url in urls:
+        response = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login?next="), (method, url)
+
+
+def test_every_admin_route_refuses_trainers(app, trainer_client, make_webinar):
+    make_webinar("un", transcript=SAMPLE_VTT)
+    token = csrf_token(trainer_client, "/account/password")
+    for method, url in admin_urls(app):
+        data = {"csrf_token": token} if method == "POST" else None
+        assert trainer_client.open(url, method=method, data=data).status_code == 403, (method, url)
+
+
+def test_forms_without_csrf_token_are_refused(admin_client, app, make_webinar):
+    webinar_id = make_webinar("un", transcript=SAMPLE_VTT)
+    for url, data in [
+        ("/admin/webinars/new", {"title": "x"}),
+        (f"/admin/webinars/{webinar_id}/publish", {"published": "0"}),
+        (f"/admin/webinars/{webinar_id}/delete", {"confirm_slug": "un"}),
+        ("/admin/users", {"email": "x@example.org"}),
+        ("/logout", {}),
+        ("/admin/operations", {}),
+    ]:
+        response = admin_client.post(url, data=data)
+        assert response.status_code == 400, url
+        assert "Le formulaire a expiré" in response.get_data(as_text=True) or url == "/logout"
+    with app.app_context():
+        assert db.session.get(Webinar, webinar_id).published is True
+
+
+WEBINAR_FORM = {
+    "title": "Session 5 : modération",
+    "slug": "session-5-moderation",
+    "question": "Qui modère ?",
+    "description": "Une description.",
+    "starts_at": "2024-10-10 12:30",
+    "timezone": "Europe/Paris",
+    "duration": "1:30:00",
+    "language": "fr",
+    "themes": ["algorithms", "law"],
+    "speakers": "",
+    "speakers_note": "",
+    "media_kind": "youtube",
+    "media_src": "https://youtu.be/dQw4w9WgXcQ",
+    "chapters": "0:00 Introduction\n0:12:30 Le DSA",
+    "published": "y",
+}
+
+
+def test_create_webinar_errors_are_in_french_and_keep_what_was_typed(admin_client, app):
+    token = csrf_token(admin_client, "/admin/webinars/new")
+    bad = dict(WEBINAR_FORM, slug="Pas Bon", starts_at="demain", media_src="https://example.org/x", csrf_token=token)
+    response = admin_client.post("/admin/webinars/new", data=bad)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Uniquement des minuscules" in html
+    assert 'value="Session 5 : modération"' in html and "Qui modère ?" in html  # nothing lost
+    response = admin_client.post("/admin/webinars/new", data=dict(WEBINAR_FORM, starts_at="demain", csrf_token=token))
+    assert "Date attendue au format" in response.get_data(as_text=True)
+    response = admin_client.post("/admin/webinars/new", data=dict(WEBINAR_FORM, media_src="https://example.org/x", csrf_token=token))
+    assert "YouTube reconnue" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Webinar)) == 0
+
+
+def test_create_edit_publish_and_delete_a_webinar(admin_client, app):
+    token = csrf_token(admin_client, "/admin/webinars/new")
+    response = admin_client.post("/admin/webinars/new", data=dict(WEBINAR_FORM, csrf_token=token))
+    assert response.status_code == 302
+    with app.app_context():
+        webinar = db.session.scalar(select(Webinar).filter_by(slug="session-5-moderation"))
+        assert webinar.local_start.isoformat() == "2024-10-10T12:30:00+02:00"
+        assert webinar.duration_ms == 5_400_000 and [t.slug for t in webinar.themes] == ["algorithms", "law"]
+        assert [(c.start_ms, c.title) for c in webinar.chapters] == [(0, "Introduction"), (750_000, "Le DSA")]
+        assert webinar.media_kind == "youtube" and webinar.media_src == "dQw4w9WgXcQ"
+        webinar_id = webinar.id
+    assert app.test_client().get("/webinars/session-5-moderation").status_code == 200
+    edit = admin_client.get(f"/admin/webinars/{webinar_id}").get_data(as_text=True)
+    assert "12:30 Le DSA" in edit
+    admin_client.post(f"/admin/webinars/{webinar_id}/publish", data={"csrf_token": token, "published": "0"})
+    assert app.test_client().get("/webinars/session-5-moderation").status_code == 404
+    refused = admin_client.post(f"/admin/webinars/{webinar_id}/delete", data={"csrf_token": token, "confirm_slug": "oups"})
+    assert refused.status_code == 302
+    admin_client.post(f"/admin/webinars/{webinar_id}/delete", data={"csrf_token": token, "confirm_slug": "session-5-moderation"})
+    with app.app_context():
+        assert db.session.get(Webinar, webinar_id) is None
+        actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+        assert actions[-3:] == ["webinar.create", "webinar.unpublish", "webinar.delete"][-3:] or "webinar.delete" in actions
+
+
+def upload(client, webinar_id: int, raw: bytes, name: str = "nouvelle.vtt"):
+    token = csrf_token(client, f"/admin/webinars/{webinar_id}/transcripts")
+    return client.post(
+        f"/admin/webinars/{webinar_id}/transcripts",
+        data={"csrf_token": token, "file": (io.BytesIO(raw), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def confirm(client, webinar_id: int, preview_html: str):
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview_html).group(1)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', preview_html).group(1)
+    return client.post(f"/admin/webinars/{webinar_id}/transcripts/confirm", data={"csrf_token": csrf, "token": token})
+
+
+def snapshot(app, client) -> dict:
+    with app.app_context():
+        rows = [(t.id, t.version, t.sha256, t.cue_count) for t in db.session.scalars(select(Transcript).order_by(Transcript.id))]
+        cues = db.session.scalar(select(func.count()).select_from(Cue))
+        active = {w.slug: w.active_transcript_id for w in db.session.scalars(select(Webinar))}
+        differences = [d.message for d in indexing.check()]
+    search = client.get("/api/v1/search?q=Pharos").get_json()
+    return {"rows": rows, "cues": cues, "active": active, "index": differences, "search": (search["total_hits"], search["facets"])}
+
+
+def _session2_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Webinar.id).filter_by(slug="session-2-loi"))
+
+
+@pytest.mark.parametrize("name", sorted(n for n, o in OUTCOMES.items() if o[0] == "reject") + [f"own:{k}" for k in sorted(MALFORMED)])
+def test_malformed_upload_shows_its_message_and_changes_nothing(demo_app, demo_admin, name):
+    webinar_id = _session2_id(demo_app)
+    if name.startswith("own:"):
+        raw, line, _code, words = MALFORMED[name[4:]]
+        filename = "x.srt" if name == "own:bad_srt" else "x.vtt"
+    else:
+        raw, line, words = (CORPUS / name).read_bytes(), OUTCOMES[name][1], ""
+        filename = name.rsplit("/", 1)[-1]
+    before = snapshot(demo_app, demo_admin)
+    response = upload(demo_admin, webinar_id, raw, filename)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Fichier refusé" in html and "la version active reste en ligne" in html
+    if line is not None:
+        assert f"Fichier refusé, ligne {line} :" in html
+    assert words.replace("'", "&#39;") in html
+    assert snapshot(demo_app, demo_admin) == before
+
+
+def test_valid_upload_preview_confirm_then_searchable(demo_app, demo_admin):
+    webinar_id = _session2_id(demo_app)
+    raw = SAMPLE_VTT.replace("Bienvenue", "Xylophonique bienvenue").encode()
+    preview = upload(demo_admin, webinar_id, raw, "session2-v2.vtt")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "Aperçu avant publication" in html and "Xylophonique bienvenue" in html and "4 répliques" in html
+    assert "Animation, Intervenante" in html
+    # nothing changes before the admin confirms
+    assert demo_admin.get("/api/v1/search?q=xylophonique").get_json()["total_hits"] == 0
+    started = time.monotonic()
+    done = confirm(demo_admin, webinar_id, html)
+    assert done.status_code == 302
+    while demo_admin.get("/api/v1/search?q=xylophonique").get_json()["total_hits"] == 0:
+        assert time.monotonic() - started < 5
+        time.sleep(0.05)
+    with demo_app.app_context():
+        webinar = db.session.get(Webinar, webinar_id)
+        assert webinar.active_transcript.version == 2 and webinar.active_transcript.original_filename == "session2-v2.vtt"
+        assert webinar.active_transcript.uploaded_by.email == "admin@example.org"
+    versions = demo_admin.get(f"/admin/webinars/{webinar_id}/transcripts").get_data(as_text=True)
+    assert "session2-v2.vtt" in versions and "admin@example.org" in versions and "(active)" in versions
+    # the same confirmation cannot be replayed
+    assert "plus en attente" in demo_admin.post(
+        f"/admin/webinars/{webinar_id}/transcripts/confirm",
+        data={"csrf_token": csrf_token(demo_admin, f"/admin/webinars/{webinar_id}/transcripts"), "token": "x"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+
+
+def test_preview_shows_warnings(demo_app, demo_admin):
+    raw = b"WEBVTT\n\n00:00:01.000 --> 00:00:05.000\nun\n\n00:00:04.000 --> 00:00:06.000\ndeux\n\n00:03:00.000 --> 00:03:05.000\ntrois\n"
+    html = upload(demo_admin, _session2_id(demo_app), raw).get_data(as_text=True)
+    assert "Points à vérifier (3)" in html
+    assert "avant la fin de la précédente" in html and "silence de plus d&#39;une minute" in html and "aucun nom d&#39;intervenant" in html
+
+
+def test_versions_download_byte_for_byte_and_reactivate(demo_app, demo_admin):
+    webinar_id = _session2_id(demo_app)
+    raw = "\ufeffWEBVTT\r\n\r\n00:00:01.000 --> 00:00:02.000\r\n<v Animation>Octogonal</v>\r\n".encode("utf-8")
+    confirm(demo_admin, webinar_id, upload(demo_admin, webinar_id, raw, "crlf.vtt").get_data(as_text=True))
+    with demo_app.app_context():
+        transcripts = list(db.session.scalars(select(Transcript).filter_by(webinar_id=webinar_id).order_by(Transcript.version)))
+        first, second = transcripts[0].id, transcripts[1].id
+    download = demo_admin.get(f"/admin/transcripts/{second}/download")
+    assert download.data == raw and "attachment" in download.headers["Content-Disposition"]
+    assert demo_admin.get("/api/v1/search?q=Pharos&webinar=session-2-loi").get_json()["total_hits"] == 0
+    token = csrf_token(demo_admin, f"/admin/webinars/{webinar_id}/transcripts")
+    demo_admin.post(f"/admin/transcripts/{first}/activate", data={"csrf_token": token})
+    assert demo_admin.get("/api/v1/search?q=Pharos&webinar=session-2-loi").get_json()["total_hits"] > 0
+    with demo_app.app_context():
+        assert db.session.get(Webinar, webinar_id).active_transcript_id == first
+        assert indexing.check() == []
+
+
+def test_cue_correction_makes_a_new_version_searchable_at_once(demo_app, demo_admin):
+    webinar_id = _session2_id(demo_app)
+    with demo_app.app_context():
+        cue = db.session.get(Webinar, webinar_id).active_transcript.cues[5]
+        cue_id, old_text = cue.id, cue.text
+    url = f"/admin/webinars/{webinar_id}/cues/{cue_id}"
+    token = csrf_token(demo_admin, url)
+    response = demo_admin.post(url, data={"csrf_token": token, "speaker": "Animation", "text": "Texte corrigé avec zanzibar.", "note": "coquille"})
+    assert response.status_code == 302
+    assert demo_admin.get("/api/v1/search?q=zanzibar").get_json()["total_hits"] == 1
+    with demo_app.app_context():
+        webinar = db.session.get(Webinar, webinar_id)
+        assert webinar.active_transcript.version == 2 and webinar.active_transcript.source == "edit"
+        assert webinar.transcripts[0].cues[5].text == old_text  # the previous version is intact
+        assert len(webinar.active_transcript.cues) == len(webinar.transcripts[0].cues)
+        event = db.session.scalar(select(AuditEvent).filter_by(action="transcript.edit_cue"))
+        assert "zanzibar" in event.details and event.user_email == "admin@example.org"
+
+
+def test_audit_log_is_filterable(demo_app, demo_admin):
+    webinar_id = _session2_id(demo_app)
+    upload(demo_admin, webinar_id, b"pas un fichier", "x.vtt")
+    page = demo_admin.get("/admin/audit?action=transcript").get_data(as_text=True)
+    assert "<td>transcript.rejected</td>" in page and "<td>account.sign_in</td>" not in page
+    page = demo_admin.get("/admin/audit?target_type=account").get_data(as_text=True)
+    assert "<td>account.sign_in</td>" in page and "<td>transcript.rejected</td>" not in page
+
+
+def test_operations_page_reports_and_rebuilds_without_blocking(demo_app, demo_admin):
+    page = demo_admin.get("/admin/operations").get_data(as_text=True)
+    assert "conforme à la base" in page and "Documents" in page
+    with demo_app.app_context():
+        webinar = db.session.scalar(select(Webinar).filter_by(slug="session-1-algorithmes"))
+        indexing.get_store().delete_document(f"c:{webinar.active_transcript.cues[0].id}")
+    assert "divergence" in demo_admin.get("/admin/operations").get_data(as_text=True)
+    token = csrf_token(demo_admin, "/admin/operations")
+    assert demo_admin.post("/admin/operations", data={"csrf_token": token}).status_code == 302
+    assert demo_admin.get("/api/v1/search?q=DSA").status_code == 200  # the site answers meanwhile
+    deadline = time.monotonic() + 20
+    while "conforme à la base" not in demo_admin.get("/admin/operations").get_data(as_text=True):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+
+def test_script_in_cue_text_is_escaped_everywhere(demo_app, demo_admin):
+    webinar_id = _session2_id(demo_app)
+    evil = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Mallory &lt;b&gt;>Attention &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; kaléidoscope\n"
+    preview = upload(demo_admin, webinar_id, evil.encode()).get_data(as_text=True)
+    confirm(demo_admin, webinar_id, preview)
+    pages = [
+        preview,
+        demo_admin.get("/webinars/session-2-loi").get_data(as_text=True),
+        demo_admin.get("/search?q=kaleidoscope").get_data(as_text=True),
+        demo_admin.get(f"/admin/webinars/{webinar_id}/cues").get_data(as_text=True),
+        str(demo_admin.get("/api/v1/search?q=kaleidoscope").get_json()["webinars"][0]["hits"][0]["snippet_html"]),
+    ]
+    for html in pages:
+        assert "<script>alert(1)" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;" in html
+    assert "<mark>kaléidoscope</mark>" in pages[4]
+
+
+def test_oversized_upload_gets_a_413_page(demo_app, demo_admin):
+    demo_app.config["MAX_CONTENT_LENGTH"] = 2000
+    response = upload(demo_admin, _session2_id(demo_app), b"WEBVTT\n\n" + b"x" * 5000)
+    assert response.status_code == 413 and "trop volumineux" in response.get_data(as_text=True)
+
+
+def test_file_over_the_transcript_limit_is_refused_with_its_size(demo_app, demo_admin):
+    demo_app.config["MAX_TRANSCRIPT_BYTES"] = 1000
+    raw = b"WEBVTT\n\n" + b"00:00:01.000 --> 00:00:02.000\nbla bla\n\n" * 40
+    html = upload(demo_admin, _session2_id(demo_app), raw).get_data(as_text=True)
+    assert "au-delà de la limite" in html
