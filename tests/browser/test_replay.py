@@ -148,6 +148,7 @@ def test_external_adapter_loads_on_request_and_seeks(external_app, page, kind):
     else:
         assert "/fake/peertube/videos/embed/9c9de5e8-0a1e-484a-b099-e80766180a6d?" in src and "api=1" in src and "start=20s" in src
     # the fake reports its clock; the transcript follows it
+    wait_until(page, "document.querySelector('.watch').getAttribute('data-player-ready') === 'true'")
     wait_until(page, "document.querySelector('.cue.current') && parseInt(document.querySelector('.cue.current').getAttribute('data-start-ms')) >= 20000")
     cue = page.locator("#transcript .cue").nth(30)
     cue.locator("a.ts").click()
@@ -156,6 +157,10 @@ def test_external_adapter_loads_on_request_and_seeks(external_app, page, kind):
     log = frame.locator("body").evaluate("() => JSON.stringify(window.fakeLog)")
     seek_word = {"youtube": "seekTo", "vimeo": "setCurrentTime", "peertube": "peertube::seek"}[kind]
     assert seek_word in log and "150" in log
+    # clicking a cue also plays; the keyboard's play/pause goes through the same adapter
+    wait_until(page, "document.querySelector('.watch').getAttribute('data-state') === 'playing'")
     page.locator("h1").click()
-    page.keyboard.press("k")  # play/pause go through the same adapter
+    page.keyboard.press("k")
+    wait_until(page, "document.querySelector('.watch').getAttribute('data-state') === 'paused'")
+    page.keyboard.press("k")
     wait_until(page, "document.querySelector('.watch').getAttribute('data-state') === 'playing'")

@@ -50,10 +50,17 @@
   }
 
   function iframePlayer(iframe, origin) {
-    var p = base();
+    var p = base(), queue = [], isReady = false;
     p.iframe = iframe;
-    p.post = function (message) {
+    p.send = function (message) {
       if (iframe.contentWindow) { iframe.contentWindow.postMessage(typeof message === "string" ? message : JSON.stringify(message), origin); }
+    };
+    /* Commands wait until the host says its player is ready: earlier ones would be lost. */
+    p.post = function (message) { if (isReady) { p.send(message); } else { queue.push(message); } };
+    p.markReady = function () {
+      if (isReady) { return; }
+      isReady = true;
+      queue.splice(0).forEach(p.send);
     };
     p.listen = function (handler) {
       window.addEventListener("message", function (event) {
@@ -75,7 +82,7 @@
     p.pause = function () { command("pauseVideo"); };
     p.seek = function (s) { command("seekTo", [Math.max(0, s), true]); p.emitTime(s); };
     p.listen(function (data) {
-      if (data.event === "onReady") { resolveReady(); }
+      if (data.event === "onReady") { p.markReady(); resolveReady(); }
       if (data.event === "infoDelivery" && data.info) {
         if (typeof data.info.currentTime === "number") { p.emitTime(data.info.currentTime); }
         if (data.info.playerState === 1) { p.emitState("playing"); }
@@ -83,7 +90,7 @@
         else if (data.info.playerState === 0) { p.emitState("ended"); }
       }
     });
-    iframe.addEventListener("load", function () { p.post({ event: "listening", id: 1, channel: "widget" }); });
+    iframe.addEventListener("load", function () { p.send({ event: "listening", id: 1, channel: "widget" }); });
     return p;
   }
 
@@ -97,6 +104,7 @@
     p.seek = function (s) { method("setCurrentTime", Math.max(0, s)); p.emitTime(s); };
     p.listen(function (data) {
       if (data.event === "ready") {
+        p.markReady();
         ["timeupdate", "play", "pause", "ended"].forEach(function (name) { method("addEventListener", name); });
         resolveReady();
       }
@@ -117,7 +125,7 @@
     p.pause = function () { call("pause"); };
     p.seek = function (s) { call("seek", Math.max(0, s)); p.emitTime(s); };
     p.listen(function (data) {
-      if (data.method === "peertube::ready") { resolveReady(); }
+      if (data.method === "peertube::ready") { p.markReady(); resolveReady(); }
       if (data.method === "peertube::playbackStatusUpdate" && data.params) {
         p.emitTime(data.params.position);
         var state = data.params.playbackState;
