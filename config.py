@@ -33,6 +33,7 @@ class Config:
     SEND_FILE_MAX_AGE_DEFAULT = 3600
     # Hosts of external players; tests point them at local fakes that speak the same postMessage API.
     EMBED_BASES: dict = {}
+    CLIP_MAX_MS = 30 * 60 * 1000
 
 
 class DevelopmentConfig(Config):

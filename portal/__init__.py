@@ -42,7 +42,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     from portal import auth, errors, security, templating
     from portal.cli import register_cli
-    from portal.views import admin, api, public, search
+    from portal.views import admin, api, clips, public, search
     from portal.views import auth as auth_views
 
     auth.init_app(app)
@@ -54,6 +54,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(clips.bp)
     register_cli(app)
     return app
 

@@ -18,6 +18,19 @@ def watch_url(slug: str, start_ms: int | None = None, *, external: bool = False)
     return url_for("public.webinar", slug=slug, t=seconds_param(start_ms), _external=external)
 
 
+def segment_url(slug: str, start_ms: int, end_ms: int, *, external: bool = False) -> str:
+    """A link that plays only ``start_ms``–``end_ms`` of a webinar."""
+    return url_for("public.webinar", slug=slug, start=seconds_param(start_ms), end=seconds_param(end_ms), _external=external)
+
+
+def clip_url(code: str, *, external: bool = False) -> str:
+    return url_for("clips.clip", code=code, _external=external)
+
+
+def collection_url(code: str, *, external: bool = False) -> str:
+    return url_for("clips.collection", code=code, _external=external)
+
+
 def media_url(webinar) -> str | None:
     """Where the browser fetches the recording, for ``file`` and ``url`` media."""
     if webinar.media_kind == "file" and webinar.media_src:

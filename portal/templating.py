@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
+from media_meta.clips import display_code
 from media_meta.timecodes import format_clock, format_spoken, format_vtt
 from portal import links
 
@@ -25,11 +26,16 @@ def french_date(value: datetime, with_time: bool = True) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(clock=format_clock, spoken=format_spoken, vtt_time=format_vtt, french_date=french_date)
+    app.jinja_env.filters.update(
+        clock=format_clock, spoken=format_spoken, vtt_time=format_vtt, french_date=french_date, display_code=display_code
+    )
     app.jinja_env.globals.update(
         watch_url=links.watch_url,
         media_url=links.media_url,
         external_player=links.external_player,
+        segment_url=links.segment_url,
+        clip_url=links.clip_url,
+        collection_url=links.collection_url,
         transcript_url=links.transcript_url,
         site_name=lambda: current_app.config["SITE_NAME"],
     )

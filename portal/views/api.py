@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_login import current_user
+from sqlalchemy import select
 
+from media_meta.clips import ClipError
+from portal import links
+from portal.extensions import db
+from portal.models import Webinar
+from portal.services import clips
 from portal.services.search import page_as_json, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -12,3 +19,61 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.get("/search")
 def search():
     return jsonify(page_as_json(run_search(request.args)))
+
+
+def _error(status: int, message: str, field: str | None = None):
+    body = {"error": {"status": status, "message": message}}
+    if field:
+        body["error"]["field"] = field
+    return jsonify(body), status
+
+
+@bp.post("/clips")
+def create_clip():
+    """Save a clip: ``{"webinar", "start_ms", "end_ms", "title", "note"}`` -> ``{"code", "url"}``."""
+    if not current_user.is_authenticated:
+        return _error(401, "Connectez-vous pour enregistrer un extrait.")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _error(400, "Corps JSON attendu : {\"webinar\", \"start_ms\", \"end_ms\", \"title\", \"note\"}.")
+    for name in ("start_ms", "end_ms"):
+        if not isinstance(data.get(name), int) or isinstance(data.get(name), bool):
+            return _error(422, f"« {name} » doit être un nombre entier de millisecondes.", name)
+    for name in ("webinar", "title", "note"):
+        if data.get(name) is not None and not isinstance(data.get(name), str):
+            return _error(422, f"« {name} » doit être un texte.", name)
+    webinar = db.session.scalar(select(Webinar).filter_by(slug=data.get("webinar") or "", published=True))
+    if webinar is None:
+        return _error(422, "Webinaire inconnu ou non publié.", "webinar")
+    try:
+        clip = clips.create_clip(current_user, webinar, data["start_ms"], data["end_ms"], data.get("title") or "", data.get("note") or "")
+    except ClipError as err:
+        return _error(422, str(err), "end_ms")
+    except clips.ClipFieldError as err:
+        return _error(422, err.message, err.field)
+    return jsonify({"code": clip.code, "url": links.clip_url(clip.code, external=True)}), 201
+
+
+@bp.get("/clips/<code>")
+def get_clip(code: str):
+    clip = clips.find_clip(code)
+    if clip is None:
+        return _error(404, "Cet extrait n'existe pas.")
+    state = clips.clip_state(clip)
+    url = links.clip_url(clip.code, external=True)
+    excerpt = clips.excerpt(clip.webinar, clip.start_ms, clip.end_ms) if state == "ok" else []
+    return jsonify(
+        {
+            "code": clip.code,
+            "url": url,
+            "title": clip.title,
+            "note": clip.note,
+            "start_ms": clip.start_ms,
+            "end_ms": clip.end_ms,
+            "state": state,
+            "webinar": {"slug": clip.webinar.slug, "title": clip.webinar.title} if state == "ok" else None,
+            "segment_url": links.segment_url(clip.webinar.slug, clip.start_ms, clip.end_ms, external=True) if state == "ok" else None,
+            "excerpt": [{"start_ms": c.start_ms, "end_ms": c.end_ms, "speaker": c.speaker, "text": c.text} for c in excerpt],
+            "citation": clips.citation(clip, url),
+        }
+    )

@@ -12,6 +12,8 @@ from media_meta.export import to_text, to_vtt
 from media_meta.timecodes import resolve_moment
 from portal.extensions import db
 from portal.models import Theme, Webinar
+from portal.forms import ActionForm
+from portal.services.clips import parse_segment
 from portal.services.transcripts import active_cues
 
 bp = Blueprint("public", __name__)
@@ -66,10 +68,24 @@ def theme(slug: str):
 def webinar(slug: str):
     webinar = get_published_webinar(slug)
     cues = active_cues(webinar)
-    start_ms, notice = resolve_moment(request.args.get("t"), webinar.duration_ms)
-    current = next((c for c in reversed(cues) if c.start_ms <= start_ms), None) if request.args.get("t") else None
+    segment, notice = parse_segment(request.args.get("start"), request.args.get("end"), webinar)
+    if segment is not None:
+        start_ms = segment.start_ms
+    else:
+        start_ms, time_notice = resolve_moment(request.args.get("t"), webinar.duration_ms)
+        notice = notice or time_notice
+    located = segment is not None or bool(request.args.get("t"))
+    current = next((c for c in reversed(cues) if c.start_ms <= start_ms), None) if located else None
     return render_template(
-        "public/webinar.html", webinar=webinar, cues=cues, start_ms=start_ms, time_notice=notice, current_cue=current
+        "public/webinar.html",
+        webinar=webinar,
+        cues=cues,
+        start_ms=start_ms,
+        segment=segment,
+        segment_cues=[c for c in cues if c.end_ms > segment.start_ms and c.start_ms < segment.end_ms] if segment else [],
+        time_notice=notice,
+        current_cue=current,
+        clip_form=ActionForm(),
     )
 
 

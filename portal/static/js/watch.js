@@ -11,6 +11,7 @@
   var startMs = parseInt(page.getAttribute("data-start-ms") || "0", 10);
   var segmentEnd = page.hasAttribute("data-end-ms") ? parseInt(page.getAttribute("data-end-ms"), 10) / 1000 : null;
   var durationMs = parseInt(page.getAttribute("data-duration-ms") || "0", 10);
+  var segmentStart = startMs / 1000;
   var area = page.querySelector(".player-area");
   var transcript = document.getElementById("transcript");
   var cues = transcript ? Array.prototype.slice.call(transcript.querySelectorAll(".cue")) : [];
@@ -159,6 +160,7 @@
       if (!link || !player || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
       event.preventDefault();
       var li = link.closest(".cue");
+      if (api.pick) { var pick = api.pick; api.pick = null; pick(li); return; }
       var seconds = parseInt(li.getAttribute("data-start-ms"), 10) / 1000;
       seek(seconds, true);
       window.history.replaceState(null, "", "?t=" + secondsParam(seconds));
@@ -315,9 +317,23 @@
     });
     p.onState(function (state) {
       page.setAttribute("data-state", state);
-      if (state === "playing" && segmentEnd !== null && p.currentTime() >= segmentEnd - 0.05) { p.seek(startMs / 1000); }
+      if (state === "playing" && segmentEnd !== null && p.currentTime() >= segmentEnd - 0.05) { p.seek(segmentStart); }
     });
   }
+
+  var api = {
+    pick: null,
+    player: function () { return player; },
+    seek: seek,
+    setSegment: function (start, end) { segmentStart = start; segmentEnd = end; },
+    clock: clock,
+    parseTime: parseTime,
+    secondsParam: secondsParam,
+    copy: copy,
+    announce: announce,
+    slug: slug
+  };
+  window.PortalWatch = api;
 
   if (current < 0) {
     var marked = transcript ? transcript.querySelector(".cue.current") : null;

@@ -1,0 +1,247 @@
+"""Clips (named segments of a webinar) and collections of clips: creation, rights, what they show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from media_meta.clips import ClipError, new_code, normalise_code, validate_segment
+from media_meta.errors import TimecodeError
+from media_meta.timecodes import format_clock, parse_timecode
+from portal.extensions import db
+from portal.models import Clip, Collection, CollectionItem, Cue, User, Webinar
+from portal.services import audit
+from portal.templating import french_date
+
+TITLE_MAX = 200
+NOTE_MAX = 2000
+INTRO_MAX = 5000
+
+
+class ClipFieldError(ValueError):
+    """A clip or collection field that is not acceptable; ``field`` names it."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class NotAllowed(PermissionError):
+    """This person may not change this clip or collection."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    start_ms: int
+    end_ms: int
+
+
+def parse_segment(start: str | None, end: str | None, webinar: Webinar) -> tuple[Segment | None, str | None]:
+    """Read ``?start=&end=`` (same forms as ``t``); return the segment, or None and why not."""
+    if not start and not end:
+        return None, None
+    try:
+        start_ms = parse_timecode(start or "0")
+        end_ms = parse_timecode(end) if end else None
+    except TimecodeError as err:
+        return None, f"Extrait illisible : {err} Le webinaire est lu en entier."
+    if end_ms is None:
+        return None, "Extrait sans fin (paramètre end) : le webinaire est lu en entier."
+    try:
+        validate_segment(start_ms, end_ms, webinar.duration_ms or None)
+    except ClipError as err:
+        return None, f"{err} Le webinaire est lu en entier."
+    return Segment(start_ms, end_ms), None
+
+
+def excerpt(webinar: Webinar | None, start_ms: int, end_ms: int) -> list[Cue]:
+    """The cues of the webinar's active transcript said within the segment (it follows a new version)."""
+    if webinar is None or webinar.active_transcript_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Cue)
+            .where(Cue.transcript_id == webinar.active_transcript_id, Cue.end_ms > start_ms, Cue.start_ms < end_ms)
+            .order_by(Cue.position)
+        )
+    )
+
+
+def _check_fields(title: str, note: str) -> tuple[str, str]:
+    title = (title or "").strip()
+    note = (note or "").strip()
+    if not title:
+        raise ClipFieldError("title", "Donnez un titre à l'extrait.")
+    if len(title) > TITLE_MAX:
+        raise ClipFieldError("title", f"Le titre compte {len(title)} caractères ; {TITLE_MAX} au plus.")
+    if len(note) > NOTE_MAX:
+        raise ClipFieldError("note", f"La note compte {len(note)} caractères ; {NOTE_MAX} au plus.")
+    return title, note
+
+
+def _unique_code(model) -> str:
+    while True:
+        code = new_code()
+        if db.session.scalar(select(model.id).filter_by(code=code)) is None:
+            return code
+
+
+def create_clip(user: User, webinar: Webinar, start_ms: int, end_ms: int, title: str, note: str = "") -> Clip:
+    """Validate and save a clip; raises ClipError (times) or ClipFieldError (title, note)."""
+    if not webinar.published:
+        raise ClipFieldError("webinar", "Ce webinaire n'est pas publié.")
+    validate_segment(start_ms, end_ms, webinar.duration_ms or None, current_app.config["CLIP_MAX_MS"])
+    title, note = _check_fields(title, note)
+    clip = Clip(
+        code=_unique_code(Clip), user=user, webinar=webinar, webinar_title=webinar.title,
+        start_ms=start_ms, end_ms=end_ms, title=title, note=note,
+    )  # fmt: skip
+    db.session.add(clip)
+    db.session.flush()
+    audit.record("clip.create", "clip", clip.id, f"{clip.title} ({clip.code})", f"{webinar.slug} {format_clock(start_ms)}–{format_clock(end_ms)}", user=user)
+    db.session.commit()
+    return clip
+
+
+def can_edit(user, owned) -> bool:
+    return bool(user and user.is_authenticated and (user.is_admin or owned.user_id == user.id))
+
+
+def update_clip(user: User, clip: Clip, start_ms: int, end_ms: int, title: str, note: str) -> Clip:
+    if not can_edit(user, clip):
+        raise NotAllowed()
+    validate_segment(start_ms, end_ms, (clip.webinar.duration_ms or None) if clip.webinar else None, current_app.config["CLIP_MAX_MS"])
+    clip.title, clip.note = _check_fields(title, note)
+    clip.start_ms, clip.end_ms = start_ms, end_ms
+    audit.record("clip.update", "clip", clip.id, f"{clip.title} ({clip.code})", user=user)
+    db.session.commit()
+    return clip
+
+
+def delete_clip(user: User, clip: Clip) -> None:
+    if not can_edit(user, clip):
+        raise NotAllowed()
+    audit.record("clip.delete", "clip", clip.id, f"{clip.title} ({clip.code})", user=user)
+    db.session.delete(clip)
+    db.session.commit()
+
+
+def find_clip(code: str) -> Clip | None:
+    normal = normalise_code(code)
+    return db.session.scalar(select(Clip).filter_by(code=normal)) if normal else None
+
+
+def clip_state(clip: Clip) -> str:
+    """``ok``, ``unpublished`` or ``deleted``: what the link can still show."""
+    if clip.webinar is None:
+        return "deleted"
+    return "ok" if clip.webinar.published else "unpublished"
+
+
+def citation(clip: Clip, url: str) -> str:
+    """``<Organisation>, <session title>, <date>, 12:34–14:44, <url>``, ready to paste."""
+    organisation = current_app.config["ORGANISATION_NAME"]
+    title = clip.webinar.title if clip.webinar else clip.webinar_title
+    date = french_date(clip.webinar.local_start, with_time=False) if clip.webinar else ""
+    parts = [organisation, f"« {title} »", date, f"{format_clock(clip.start_ms)}–{format_clock(clip.end_ms)}", url]
+    return ", ".join(p for p in parts if p)
+
+
+# -- collections ----------------------------------------------------------------------------
+
+
+def create_collection(user: User, title: str, intro: str = "") -> Collection:
+    title, intro = _check_collection(title, intro)
+    collection = Collection(code=_unique_code(Collection), user=user, title=title, intro=intro)
+    db.session.add(collection)
+    db.session.flush()
+    audit.record("collection.create", "clip", collection.id, f"parcours « {title} »", user=user)
+    db.session.commit()
+    return collection
+
+
+def _check_collection(title: str, intro: str) -> tuple[str, str]:
+    title, intro = (title or "").strip(), (intro or "").strip()
+    if not title:
+        raise ClipFieldError("title", "Donnez un titre au parcours.")
+    if len(title) > TITLE_MAX:
+        raise ClipFieldError("title", f"Le titre compte {len(title)} caractères ; {TITLE_MAX} au plus.")
+    if len(intro) > INTRO_MAX:
+        raise ClipFieldError("intro", f"L'introduction compte {len(intro)} caractères ; {INTRO_MAX} au plus.")
+    return title, intro
+
+
+def update_collection(user: User, collection: Collection, title: str, intro: str, notes: dict[int, str]) -> None:
+    if not can_edit(user, collection):
+        raise NotAllowed()
+    collection.title, collection.intro = _check_collection(title, intro)
+    for item in collection.items:
+        if item.id in notes:
+            note = notes[item.id].strip()
+            if len(note) > NOTE_MAX:
+                raise ClipFieldError(f"note-{item.id}", f"Une note compte au plus {NOTE_MAX} caractères.")
+            item.note = note
+    audit.record("collection.update", "clip", collection.id, f"parcours « {collection.title} »", user=user)
+    db.session.commit()
+
+
+def add_to_collection(user: User, collection: Collection, clip: Clip, note: str = "") -> CollectionItem:
+    if not can_edit(user, collection):
+        raise NotAllowed()
+    item = CollectionItem(clip=clip, position=len(collection.items), note=note.strip()[:NOTE_MAX])
+    collection.items.append(item)
+    db.session.commit()
+    return item
+
+
+def move_item(user: User, collection: Collection, item_id: int, delta: int) -> None:
+    if not can_edit(user, collection):
+        raise NotAllowed()
+    items = list(collection.items)
+    index = next((i for i, it in enumerate(items) if it.id == item_id), None)
+    if index is None:
+        return
+    target = max(0, min(len(items) - 1, index + delta))
+    items.insert(target, items.pop(index))
+    for position, item in enumerate(items):
+        item.position = position
+    db.session.commit()
+    db.session.refresh(collection)
+
+
+def remove_item(user: User, collection: Collection, item_id: int) -> None:
+    if not can_edit(user, collection):
+        raise NotAllowed()
+    for item in list(collection.items):
+        if item.id == item_id:
+            collection.items.remove(item)
+    for position, item in enumerate(collection.items):
+        item.position = position
+    db.session.commit()
+
+
+def duplicate_collection(user: User, collection: Collection) -> Collection:
+    """A copy owned by ``user`` (anyone signed in may start from a shared path)."""
+    copy = Collection(code=_unique_code(Collection), user=user, title=f"{collection.title} (copie)"[:TITLE_MAX], intro=collection.intro)
+    copy.items = [CollectionItem(clip_id=item.clip_id, position=i, note=item.note) for i, item in enumerate(collection.items)]
+    db.session.add(copy)
+    db.session.flush()
+    audit.record("collection.duplicate", "clip", copy.id, f"parcours « {copy.title} »", f"copie de {collection.code}", user=user)
+    db.session.commit()
+    return copy
+
+
+def delete_collection(user: User, collection: Collection) -> None:
+    if not can_edit(user, collection):
+        raise NotAllowed()
+    audit.record("collection.delete", "clip", collection.id, f"parcours « {collection.title} »", user=user)
+    db.session.delete(collection)
+    db.session.commit()
+
+
+def find_collection(code: str) -> Collection | None:
+    normal = normalise_code(code)
+    return db.session.scalar(select(Collection).filter_by(code=normal)) if normal else None

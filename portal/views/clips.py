@@ -1,0 +1,375 @@
+"""Clips and collections: saved segments with short links, their pages, embeds, oEmbed and QR codes."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import parse_qs, urlsplit
+
+import segno
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from markupsafe import escape
+from sqlalchemy import select
+
+from media_meta.clips import ClipError
+from media_meta.errors import TimecodeError
+from media_meta.timecodes import parse_timecode
+from portal import links
+from portal.extensions import db
+from portal.forms import ActionForm
+from portal.models import Clip, Collection, Webinar
+from portal.services import clips as service
+from portal.views.public import get_published_webinar
+
+bp = Blueprint("clips", __name__)
+EMBED_WIDTH, EMBED_HEIGHT = 640, 360
+
+
+def _clip_or_404(code: str) -> Clip:
+    clip = service.find_clip(code)
+    if clip is None:
+        abort(404, "Cet extrait n'existe pas ou a été supprimé.")
+    return clip
+
+
+def _collection_or_404(code: str) -> Collection:
+    collection = service.find_collection(code)
+    if collection is None:
+        abort(404, "Ce parcours n'existe pas ou a été supprimé.")
+    return collection
+
+
+def _guard(owned) -> None:
+    if not service.can_edit(current_user, owned):
+        abort(403)
+
+
+def _times(start: str, end: str) -> tuple[int, int]:
+    try:
+        return parse_timecode(start), parse_timecode(end)
+    except TimecodeError as err:
+        raise ClipError(str(err)) from None
+
+
+# -- clips -------------------------------------------------------------------------------------
+
+
+@bp.post("/clips/new")
+@login_required
+def clip_new():
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    webinar = get_published_webinar(request.form.get("webinar", ""))
+    try:
+        start_ms, end_ms = _times(request.form.get("start", ""), request.form.get("end", ""))
+        clip = service.create_clip(current_user, webinar, start_ms, end_ms, request.form.get("title", ""), request.form.get("note", ""))
+    except (ClipError, service.ClipFieldError) as err:
+        flash(f"Extrait non enregistré : {err}", "error")
+        return redirect(links.watch_url(webinar.slug) + "?clip=1#clip-maker")
+    flash("Extrait enregistré : voici son lien court.", "success")
+    return redirect(links.clip_url(clip.code))
+
+
+@bp.get("/clips")
+@login_required
+def my_clips():
+    query = select(Clip).order_by(Clip.created_at.desc())
+    if not current_user.is_admin:
+        query = query.where(Clip.user_id == current_user.id)
+    mine = list(db.session.scalars(query))
+    collections_query = select(Collection).order_by(Collection.updated_at.desc())
+    if not current_user.is_admin:
+        collections_query = collections_query.where(Collection.user_id == current_user.id)
+    return render_template("clips/mine.html", clips=mine, collections=list(db.session.scalars(collections_query)), action=ActionForm())
+
+
+@bp.get("/c/<code>")
+def clip(code: str):
+    clip = _clip_or_404(code)
+    state = service.clip_state(clip)
+    url = links.clip_url(clip.code, external=True)
+    excerpt = service.excerpt(clip.webinar, clip.start_ms, clip.end_ms) if state == "ok" else []
+    return render_template(
+        "clips/clip.html",
+        clip=clip,
+        state=state,
+        excerpt=excerpt,
+        url=url,
+        citation=service.citation(clip, url),
+        embed_src=url_for("clips.embed_clip", code=clip.code, _external=True),
+        can_edit=service.can_edit(current_user, clip),
+        my_collections=_my_collections(),
+        action=ActionForm(),
+        webinar=clip.webinar,
+        start_ms=clip.start_ms,
+        segment=service.Segment(clip.start_ms, clip.end_ms),
+    )
+
+
+def _my_collections() -> list[Collection]:
+    if not current_user.is_authenticated:
+        return []
+    return list(db.session.scalars(select(Collection).filter_by(user_id=current_user.id).order_by(Collection.title)))
+
+
+@bp.get("/c/<code>/qr.svg")
+def clip_qr(code: str):
+    clip = _clip_or_404(code)
+    return _qr(links.clip_url(clip.code, external=True), f"QR code : {clip.title}")
+
+
+def _qr(data: str, title: str) -> Response:
+    buffer = io.BytesIO()
+    segno.make(data, error="m").save(buffer, kind="svg", scale=6, border=2, title=title, xmldecl=False)
+    response = Response(buffer.getvalue(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.route("/c/<code>/edit", methods=["GET", "POST"])
+@login_required
+def clip_edit(code: str):
+    clip = _clip_or_404(code)
+    _guard(clip)
+    form = ActionForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            start_ms, end_ms = _times(request.form.get("start", ""), request.form.get("end", ""))
+            service.update_clip(current_user, clip, start_ms, end_ms, request.form.get("title", ""), request.form.get("note", ""))
+        except (ClipError, service.ClipFieldError) as err:
+            error = str(err)
+        else:
+            flash("Extrait modifié.", "success")
+            return redirect(links.clip_url(clip.code))
+    values = request.form if request.method == "POST" else None
+    return render_template("clips/edit.html", clip=clip, form=form, error=error, values=values), 400 if error else 200
+
+
+@bp.post("/c/<code>/delete")
+@login_required
+def clip_delete(code: str):
+    clip = _clip_or_404(code)
+    _guard(clip)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service.delete_clip(current_user, clip)
+    flash("Extrait supprimé.", "success")
+    return redirect(url_for("clips.my_clips"))
+
+
+# -- collections -----------------------------------------------------------------------------------
+
+
+@bp.post("/collections/new")
+@login_required
+def collection_new():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        collection = service.create_collection(current_user, request.form.get("title", ""), request.form.get("intro", ""))
+    except service.ClipFieldError as err:
+        flash(str(err), "error")
+        return redirect(url_for("clips.my_clips"))
+    return redirect(url_for("clips.collection_edit", code=collection.code))
+
+
+@bp.get("/k/<code>")
+def collection(code: str):
+    collection = _collection_or_404(code)
+    items = []
+    for item in collection.items:
+        state = service.clip_state(item.clip)
+        webinar = item.clip.webinar
+        items.append(
+            {
+                "item": item,
+                "clip": item.clip,
+                "state": state,
+                "media": links.media_url(webinar) if state == "ok" else None,
+                "excerpt": service.excerpt(webinar, item.clip.start_ms, item.clip.end_ms) if state == "ok" else [],
+            }
+        )
+    url = links.collection_url(collection.code, external=True)
+    return render_template("clips/collection.html", collection=collection, items=items, url=url, can_edit=service.can_edit(current_user, collection), action=ActionForm())
+
+
+@bp.route("/k/<code>/edit", methods=["GET", "POST"])
+@login_required
+def collection_edit(code: str):
+    collection = _collection_or_404(code)
+    _guard(collection)
+    form = ActionForm()
+    error = None
+    if form.validate_on_submit():
+        notes = {item.id: request.form.get(f"note-{item.id}", item.note) for item in collection.items}
+        try:
+            service.update_collection(current_user, collection, request.form.get("title", ""), request.form.get("intro", ""), notes)
+        except service.ClipFieldError as err:
+            error = str(err)
+        else:
+            flash("Parcours enregistré.", "success")
+            return redirect(url_for("clips.collection_edit", code=collection.code))
+    return render_template("clips/collection_edit.html", collection=collection, form=form, error=error), 400 if error else 200
+
+
+@bp.post("/k/<code>/items")
+@login_required
+def collection_add(code: str):
+    collection = _collection_or_404(code)
+    _guard(collection)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    clip = service.find_clip(request.form.get("clip", ""))
+    if clip is None:
+        flash("Aucun extrait ne porte ce code.", "error")
+    else:
+        service.add_to_collection(current_user, collection, clip, request.form.get("note", ""))
+        flash(f"« {clip.title} » ajouté au parcours.", "success")
+    return redirect(url_for("clips.collection_edit", code=collection.code))
+
+
+@bp.post("/k/<code>/items/<int:item_id>/<action>")
+@login_required
+def collection_item(code: str, item_id: int, action: str):
+    collection = _collection_or_404(code)
+    _guard(collection)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if action == "up":
+        service.move_item(current_user, collection, item_id, -1)
+    elif action == "down":
+        service.move_item(current_user, collection, item_id, 1)
+    elif action == "remove":
+        service.remove_item(current_user, collection, item_id)
+    else:
+        abort(404)
+    return redirect(url_for("clips.collection_edit", code=collection.code) + "#items")
+
+
+@bp.post("/k/<code>/duplicate")
+@login_required
+def collection_duplicate(code: str):
+    collection = _collection_or_404(code)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    copy = service.duplicate_collection(current_user, collection)
+    flash("Copie créée : elle est à vous.", "success")
+    return redirect(url_for("clips.collection_edit", code=copy.code))
+
+
+@bp.post("/k/<code>/delete")
+@login_required
+def collection_delete(code: str):
+    collection = _collection_or_404(code)
+    _guard(collection)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service.delete_collection(current_user, collection)
+    flash("Parcours supprimé.", "success")
+    return redirect(url_for("clips.my_clips"))
+
+
+@bp.get("/k/<code>/qr.svg")
+def collection_qr(code: str):
+    collection = _collection_or_404(code)
+    return _qr(links.collection_url(collection.code, external=True), f"QR code : {collection.title}")
+
+
+# -- embeds and oEmbed -------------------------------------------------------------------------------
+
+
+def _embed(webinar: Webinar, start_ms: int, end_ms: int, title: str):
+    return render_template(
+        "clips/embed.html",
+        webinar=webinar,
+        start_ms=start_ms,
+        segment=service.Segment(start_ms, end_ms),
+        title=title,
+        cues=service.excerpt(webinar, start_ms, end_ms),
+        link=links.segment_url(webinar.slug, start_ms, end_ms, external=True),
+    )
+
+
+@bp.get("/embed/<slug>")
+def embed_segment(slug: str):
+    webinar = get_published_webinar(slug)
+    segment, notice = service.parse_segment(request.args.get("start"), request.args.get("end"), webinar)
+    if segment is None:
+        segment = service.Segment(0, webinar.duration_ms or 0)
+    return _embed(webinar, segment.start_ms, segment.end_ms, webinar.title)
+
+
+@bp.get("/embed/c/<code>")
+def embed_clip(code: str):
+    clip = _clip_or_404(code)
+    if service.clip_state(clip) != "ok":
+        return render_template("clips/embed_gone.html", clip=clip, state=service.clip_state(clip)), 410
+    return _embed(clip.webinar, clip.start_ms, clip.end_ms, clip.title)
+
+
+@bp.get("/oembed")
+def oembed():
+    if request.args.get("format", "json") != "json":
+        return jsonify({"error": "Seul le format json est proposé."}), 501
+    target = urlsplit(request.args.get("url", ""))
+    if target.netloc and target.netloc != request.host:
+        abort(404)
+    parts = [p for p in target.path.split("/") if p]
+    try:
+        maxwidth = int(request.args.get("maxwidth", EMBED_WIDTH))
+    except ValueError:
+        maxwidth = EMBED_WIDTH
+    width = max(200, min(EMBED_WIDTH, maxwidth))
+    height = width * EMBED_HEIGHT // EMBED_WIDTH
+    if len(parts) == 2 and parts[0] == "c":
+        clip = _clip_or_404(parts[1])
+        if service.clip_state(clip) != "ok":
+            abort(404)
+        title, src = clip.title, url_for("clips.embed_clip", code=clip.code, _external=True)
+        author = clip.webinar.title
+    elif len(parts) == 2 and parts[0] == "webinars":
+        webinar = get_published_webinar(parts[1])
+        query = parse_qs(target.query)
+        segment, _ = service.parse_segment((query.get("start") or [None])[0], (query.get("end") or [None])[0], webinar)
+        params = {}
+        if segment:
+            params = {"start": links.seconds_param(segment.start_ms), "end": links.seconds_param(segment.end_ms)}
+        title, src, author = webinar.title, url_for("clips.embed_segment", slug=webinar.slug, _external=True, **params), webinar.title
+    else:
+        abort(404)
+    html = (
+        f'<iframe src="{src}" width="{width}" height="{height}" title="{_attr(title)}" '
+        'loading="lazy" referrerpolicy="strict-origin" allow="fullscreen" style="border:0"></iframe>'
+    )
+    return jsonify(
+        {
+            "version": "1.0",
+            "type": "video",
+            "title": title,
+            "author_name": author,
+            "provider_name": current_app.config["ORGANISATION_NAME"],
+            "provider_url": url_for("public.home", _external=True),
+            "html": html,
+            "width": width,
+            "height": height,
+        }
+    )
+
+
+def _attr(text: str) -> str:
+    return str(escape(text))
+
+
+@bp.post("/c/<code>/add")
+@login_required
+def clip_add_to_collection(code: str):
+    clip = _clip_or_404(code)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    collection = _collection_or_404(request.form.get("collection", ""))
+    _guard(collection)
+    service.add_to_collection(current_user, collection, clip, request.form.get("note", ""))
+    flash(f"Ajouté au parcours « {collection.title} ».", "success")
+    return redirect(links.clip_url(clip.code))
