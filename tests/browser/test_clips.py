@@ -1,0 +1,102 @@
+"""Clips in a real browser: segment links stop at their end, the clip maker builds them, clip pages and collections play."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import wait_until
+from tests.conftest import TRAINER_PASSWORD, _make_user
+
+pytestmark = pytest.mark.browser
+PLAYER = "document.getElementById('player')"
+
+
+def play_and_wait_for_pause(page, start: float, end: float):
+    wait_until(page, "document.querySelector('.watch').getAttribute('data-player-ready') === 'true'")
+    wait_until(page, f"Math.abs({PLAYER}.currentTime - {start}) < 0.5")
+    page.evaluate(f"{PLAYER}.play()")
+    wait_until(page, f"!{PLAYER}.paused")
+    wait_until(page, f"{PLAYER}.paused", timeout=(end - start) + 10)
+    stopped = page.evaluate(f"{PLAYER}.currentTime")
+    assert abs(stopped - end) < 0.5, stopped
+
+
+def test_segment_link_plays_from_start_and_pauses_at_end(page):
+    page.goto("/webinars/session-2-loi?start=60&end=63")
+    play_and_wait_for_pause(page, 60, 63)
+    wait_until(page, "document.getElementById('announcer').textContent.includes('Fin de l')")
+
+
+def test_clip_maker_builds_a_link_that_plays_that_segment(page, live_server):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page.goto("/webinars/session-1-algorithmes?t=30")
+    wait_until(page, "document.querySelector('.watch').getAttribute('data-player-ready') === 'true'")
+    page.click("#clip-maker summary")
+    page.click("button[data-clip=now][data-target=start]")
+    assert page.input_value("#clip-start") == "0:30"
+    page.fill("#clip-end", "0:32")
+    page.click("button[data-clip=plus][data-target=end]")
+    page.click("button[data-clip=plus][data-target=end]")
+    page.click("button[data-clip=minus][data-target=end]")
+    assert page.input_value("#clip-end") == "0:33"
+    page.click("button[data-clip=copy]")
+    wait_until(page, "navigator.clipboard.readText().then(t => t.includes('?start='))")
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert link == f"{live_server}/webinars/session-1-algorithmes?start=30&end=33"
+    # choosing the first and last cue in the transcript
+    page.click("button[data-clip=pick][data-target=start]")
+    cue = page.locator("#transcript .cue").nth(4)
+    cue.locator("a.ts").click()
+    assert page.input_value("#clip-start") == cue.locator("time").text_content()
+    page.goto(link.replace(live_server, ""))
+    play_and_wait_for_pause(page, 30, 33)
+
+
+def test_saved_clip_page_embed_and_oembed(page, demo_app, live_server):
+    _make_user(demo_app, "trainer@example.org", TRAINER_PASSWORD, "trainer")
+    page.goto("/login")
+    page.fill("#email", "trainer@example.org")
+    page.fill("#password", TRAINER_PASSWORD)
+    page.click("button:has-text('Se connecter')")
+    page.goto("/webinars/session-2-loi?start=90&end=93")
+    page.click("#clip-maker summary")
+    page.fill("#clip-title", "Ce que dit le DSA")
+    page.click("button:has-text(\"Enregistrer l'extrait\")")
+    page.wait_for_url(re.compile(r".*/c/[2-9a-z]{8}$"))
+    code = page.url.rsplit("/", 1)[1]
+    assert "Ce que dit le DSA" in page.locator("h1").text_content()
+    play_and_wait_for_pause(page, 90, 93)
+    page.goto(f"/embed/c/{code}")
+    play_and_wait_for_pause(page, 90, 93)
+    oembed = page.request.get(f"{live_server}/oembed?url={live_server}/c/{code}&format=json").json()
+    assert f"/embed/c/{code}" in oembed["html"]
+
+
+def test_collection_plays_its_clips_in_order(page, demo_app):
+    from portal.extensions import db
+    from portal.models import User, Webinar
+    from portal.services import clips
+
+    _make_user(demo_app, "trainer@example.org", TRAINER_PASSWORD, "trainer")
+    with demo_app.app_context():
+        user = db.session.query(User).filter_by(email="trainer@example.org").one()
+        s1 = db.session.query(Webinar).filter_by(slug="session-1-algorithmes").one()
+        s2 = db.session.query(Webinar).filter_by(slug="session-2-loi").one()
+        first = clips.create_clip(user, s2, 40_000, 42_000, "Un")
+        second = clips.create_clip(user, s1, 20_000, 22_000, "Deux")
+        collection = clips.create_collection(user, "Atelier")
+        clips.add_to_collection(user, collection, first)
+        clips.add_to_collection(user, collection, second)
+        code = collection.code
+    page.goto(f"/k/{code}")
+    page.click("#collection-play")
+    wait_until(page, "document.getElementById('collection').getAttribute('data-current') === '0'")
+    wait_until(page, "!document.getElementById('collection-player').paused")
+    first_src = page.evaluate("document.getElementById('collection-player').src")
+    wait_until(page, "document.getElementById('collection').getAttribute('data-current') === '1'", timeout=15)
+    wait_until(page, "Math.abs(document.getElementById('collection-player').currentTime - 20) < 1.5", timeout=10)
+    assert page.evaluate("document.getElementById('collection-player').src") != first_src
+    wait_until(page, "document.getElementById('collection').getAttribute('data-finished') === 'true'", timeout=15)
+    assert abs(page.evaluate("document.getElementById('collection-player').currentTime") - 22) < 0.5

@@ -1,0 +1,238 @@
+"""Clips and collections through HTTP: segment links, the API, rights, sharing, and what happens when webinars change."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Clip, Webinar
+from portal.services.transcripts import ingest_transcript
+from tests.conftest import ADMIN_PASSWORD, TRAINER_PASSWORD, _make_user, csrf_token, sign_in
+
+
+@pytest.fixture
+def people(demo_app):
+    _make_user(demo_app, "admin@example.org", ADMIN_PASSWORD, "admin")
+    _make_user(demo_app, "trainer@example.org", TRAINER_PASSWORD, "trainer")
+    _make_user(demo_app, "other@example.org", "amber river folds paper", "trainer")
+    clients = {}
+    for name, email, password in [
+        ("admin", "admin@example.org", ADMIN_PASSWORD),
+        ("trainer", "trainer@example.org", TRAINER_PASSWORD),
+        ("other", "other@example.org", "amber river folds paper"),
+    ]:
+        client = demo_app.test_client()
+        assert sign_in(client, email, password).status_code == 302
+        clients[name] = client
+    clients["anonymous"] = demo_app.test_client()
+    return clients
+
+
+def api_create(client, **payload):
+    token = csrf_token(client, "/webinars/session-2-loi")
+    body = {"webinar": "session-2-loi", "start_ms": 60_000, "end_ms": 90_000, "title": "Le DSA en deux minutes", "note": "Pour l'atelier"}
+    body.update(payload)
+    return client.post("/api/v1/clips", json=body, headers={"X-CSRFToken": token})
+
+
+def test_segment_link_shows_the_clip_and_its_excerpt(demo_client):
+    html = demo_client.get("/webinars/session-2-loi?start=1:00&end=1m30s").get_data(as_text=True)
+    assert "Extrait 1:00–1:30 de « La haine, le harcèlement" in html
+    assert "Regarder le webinaire entier" in html and 'data-end-ms="90000"' in html
+    assert "#t=60.000,90.000" in html  # the browser stops there even without JavaScript
+    assert '<blockquote class="excerpt">' in html
+
+
+@pytest.mark.parametrize(
+    "query, words",
+    [("start=90&end=60", "après le début"), ("start=0&end=2400", "au plus 30 minutes"), ("start=zz&end=60", "pas un temps reconnu"), ("start=60", "sans fin")],
+)
+def test_bad_segment_links_play_the_whole_webinar_and_say_why(demo_client, query, words):
+    response = demo_client.get(f"/webinars/session-2-loi?{query}")
+    assert response.status_code == 200 and words in response.get_data(as_text=True)
+    assert "data-end-ms" not in response.get_data(as_text=True).split("<article", 1)[1].split(">", 1)[0]
+
+
+def test_api_creates_and_reads_a_clip(people):
+    created = api_create(people["trainer"])
+    assert created.status_code == 201
+    code, url = created.get_json()["code"], created.get_json()["url"]
+    assert url.endswith(f"/c/{code}") and re.fullmatch(r"[2-9a-z]{8}", code)
+    data = people["anonymous"].get(f"/api/v1/clips/{code}").get_json()
+    assert data["title"] == "Le DSA en deux minutes" and data["state"] == "ok" and data["start_ms"] == 60_000
+    assert data["excerpt"] and data["citation"].startswith("VoxPublic, « La haine, le harcèlement")
+    assert "1:00–1:30" in data["citation"] and data["citation"].endswith(url)
+
+
+@pytest.mark.parametrize(
+    "payload, field, words",
+    [
+        ({"start_ms": 90_000, "end_ms": 60_000}, "end_ms", "après le début"),
+        ({"start_ms": 0, "end_ms": 31 * 60_000}, "end_ms", "30 minutes"),
+        ({"start_ms": 740_000, "end_ms": 900_000}, "end_ms", "dépasse la durée"),
+        ({"title": ""}, "title", "titre"),
+        ({"title": "x" * 201}, "title", "200 au plus"),
+        ({"note": "x" * 2001}, "note", "2000 au plus"),
+        ({"start_ms": "60"}, "start_ms", "entier"),
+        ({"webinar": "nope"}, "webinar", "inconnu"),
+    ],
+)
+def test_api_validation_messages(people, payload, field, words):
+    response = api_create(people["trainer"], **payload)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["field"] == field and words in error["message"]
+
+
+def test_anonymous_cannot_save_edit_or_delete(people, demo_app):
+    code = api_create(people["trainer"]).get_json()["code"]
+    anonymous = people["anonymous"]
+    token = csrf_token(anonymous, "/login")
+    assert anonymous.post("/api/v1/clips", json={}, headers={"X-CSRFToken": token}).status_code == 401
+    assert anonymous.post("/api/v1/clips", json={}).status_code == 400  # no CSRF token at all
+    for url in (f"/c/{code}/edit", f"/c/{code}/delete", "/clips/new", "/collections/new"):
+        response = anonymous.post(url, data={"csrf_token": token, "title": "x"})
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+    assert anonymous.get(f"/c/{code}/edit").status_code == 302
+
+
+def test_a_trainer_cannot_touch_another_trainers_clip_but_an_admin_can(people, demo_app):
+    code = api_create(people["trainer"]).get_json()["code"]
+    other = people["other"]
+    token = csrf_token(other, "/clips")
+    assert other.get(f"/c/{code}/edit").status_code == 403
+    assert other.post(f"/c/{code}/edit", data={"csrf_token": token, "start": "1:00", "end": "1:20", "title": "piraté"}).status_code == 403
+    assert other.post(f"/c/{code}/delete", data={"csrf_token": token}).status_code == 403
+    assert "Gérer cet extrait" not in other.get(f"/c/{code}").get_data(as_text=True)
+    assert "Gérer cet extrait" in people["trainer"].get(f"/c/{code}").get_data(as_text=True)
+    admin = people["admin"]
+    token = csrf_token(admin, "/clips")
+    assert admin.post(f"/c/{code}/edit", data={"csrf_token": token, "start": "1:00", "end": "1:20", "title": "Retitré", "note": ""}).status_code == 302
+    with demo_app.app_context():
+        clip = db.session.scalar(select(Clip).filter_by(code=code))
+        assert (clip.title, clip.end_ms) == ("Retitré", 80_000)
+    assert admin.post(f"/c/{code}/delete", data={"csrf_token": token}).status_code == 302
+    assert people["anonymous"].get(f"/c/{code}").status_code == 404
+
+
+def test_owner_edits_with_field_errors_kept(people):
+    code = api_create(people["trainer"]).get_json()["code"]
+    client = people["trainer"]
+    token = csrf_token(client, f"/c/{code}/edit")
+    response = client.post(f"/c/{code}/edit", data={"csrf_token": token, "start": "2:00", "end": "1:00", "title": "Nouveau titre", "note": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "après le début" in html and 'value="Nouveau titre"' in html
+
+
+def test_clip_page_shares_link_citation_embed_qr_and_open_graph(people):
+    code = api_create(people["trainer"]).get_json()["code"]
+    html = people["anonymous"].get(f"/c/{code}").get_data(as_text=True)
+    assert '<meta property="og:title" content="Le DSA en deux minutes' in html and 'name="twitter:card"' in html
+    assert 'type="application/json+oembed"' in html
+    assert f"/embed/c/{code}" in html and f"/c/{code}/qr.svg" in html
+    assert "VoxPublic, « La haine" in html and "Intervenant·es de la session" in html and "Suzanne Vergnolle" in html
+    qr = people["anonymous"].get(f"/c/{code}/qr.svg")
+    assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
+    embed = people["anonymous"].get(f"/embed/c/{code}")
+    assert embed.status_code == 200 and "frame-ancestors *" in embed.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in embed.headers and "site-header" not in embed.get_data(as_text=True)
+
+
+def test_oembed(people):
+    code = api_create(people["trainer"]).get_json()["code"]
+    client = people["anonymous"]
+    data = client.get("/oembed", query_string={"url": f"http://localhost/c/{code}", "format": "json", "maxwidth": 400}).get_json()
+    assert data["version"] == "1.0" and data["type"] == "video" and data["width"] == 400 and data["height"] == 225
+    assert f'src="http://localhost/embed/c/{code}"' in data["html"] and data["provider_name"] == "VoxPublic"
+    segment = client.get("/oembed", query_string={"url": "http://localhost/webinars/session-2-loi?start=60&end=90"}).get_json()
+    assert "embed/session-2-loi?start=60&amp;end=90" in segment["html"] or "embed/session-2-loi?start=60&end=90" in segment["html"]
+    assert client.get("/oembed", query_string={"url": f"http://localhost/c/{code}", "format": "xml"}).status_code == 501
+    assert client.get("/oembed", query_string={"url": "http://evil.example/c/" + code}).status_code == 404
+    assert client.get("/oembed", query_string={"url": "http://localhost/c/zzzzzzzz"}).status_code == 404
+
+
+def test_replaced_transcript_keeps_times_and_excerpt_follows(people, demo_app):
+    code = api_create(people["trainer"]).get_json()["code"]
+    with demo_app.app_context():
+        webinar = db.session.scalar(select(Webinar).filter_by(slug="session-2-loi"))
+        ingest_transcript(webinar, b"WEBVTT\n\n00:01:05.000 --> 00:01:10.000\n<v Animation>Nouvelle version du passage.\n", "v2.vtt")
+    data = people["anonymous"].get(f"/api/v1/clips/{code}").get_json()
+    assert (data["start_ms"], data["end_ms"]) == (60_000, 90_000)
+    assert [c["text"] for c in data["excerpt"]] == ["Nouvelle version du passage."]
+
+
+def test_unpublished_or_deleted_webinar_link_says_so(people, demo_app):
+    code = api_create(people["trainer"]).get_json()["code"]
+    with demo_app.app_context():
+        webinar = db.session.scalar(select(Webinar).filter_by(slug="session-2-loi"))
+        webinar.published = False
+        db.session.commit()
+    page = people["anonymous"].get(f"/c/{code}")
+    assert page.status_code == 200 and "n'est plus publié" in page.get_data(as_text=True).replace("&#39;", "'")
+    assert people["anonymous"].get(f"/embed/c/{code}").status_code == 410
+    assert people["anonymous"].get(f"/api/v1/clips/{code}").get_json()["state"] == "unpublished"
+    with demo_app.app_context():
+        from portal.services.webinars import delete_webinar
+
+        delete_webinar(db.session.scalar(select(Webinar).filter_by(slug="session-2-loi")))
+    page = people["anonymous"].get(f"/c/{code}").get_data(as_text=True)
+    assert "a été supprimé" in page and "La haine, le harcèlement" in page
+    assert people["anonymous"].get(f"/api/v1/clips/{code}").get_json()["state"] == "deleted"
+
+
+def test_saving_from_the_watch_page_form(people):
+    client = people["trainer"]
+    token = csrf_token(client, "/webinars/session-1-algorithmes")
+    response = client.post("/clips/new", data={"csrf_token": token, "webinar": "session-1-algorithmes", "start": "0:30", "end": "1:10", "title": "Intro", "note": ""})
+    assert response.status_code == 302 and re.match(r"^/c/[2-9a-z]{8}$", response.headers["Location"])
+    bad = client.post("/clips/new", data={"csrf_token": token, "webinar": "session-1-algorithmes", "start": "1:10", "end": "0:30", "title": "Intro"}, follow_redirects=True)
+    assert "Extrait non enregistré" in bad.get_data(as_text=True)
+
+
+def test_collections_order_notes_duplicate_and_rights(people, demo_app):
+    trainer = people["trainer"]
+    first = api_create(trainer, title="Premier").get_json()["code"]
+    second = api_create(trainer, title="Second", start_ms=120_000, end_ms=150_000).get_json()["code"]
+    token = csrf_token(trainer, "/clips")
+    response = trainer.post("/collections/new", data={"csrf_token": token, "title": "Atelier DSA", "intro": "Deux extraits."})
+    edit_url = response.headers["Location"]
+    code = edit_url.split("/")[2]
+    for clip_code in (first, second):
+        trainer.post(f"/k/{code}/items", data={"csrf_token": token, "clip": clip_code.upper()[:4] + "-" + clip_code[4:]})
+    page = people["anonymous"].get(f"/k/{code}").get_data(as_text=True)
+    assert page.index("Premier") < page.index("Second")
+    with demo_app.app_context():
+        from portal.models import Collection
+
+        collection = db.session.scalar(select(Collection).filter_by(code=code))
+        second_item = collection.items[1].id
+        first_item = collection.items[0].id
+    trainer.post(f"/k/{code}/items/{second_item}/up", data={"csrf_token": token})
+    page = people["anonymous"].get(f"/k/{code}").get_data(as_text=True)
+    assert page.index("Second") < page.index("Premier")
+    trainer.post(edit_url, data={"csrf_token": token, "title": "Atelier DSA", "intro": "Deux extraits.", f"note-{first_item}": "À discuter en groupe"})
+    assert "À discuter en groupe" in people["anonymous"].get(f"/k/{code}").get_data(as_text=True)
+    other = people["other"]
+    other_token = csrf_token(other, "/clips")
+    assert other.post(f"/k/{code}/items/{first_item}/remove", data={"csrf_token": other_token}).status_code == 403
+    assert other.get(edit_url).status_code == 403
+    copy = other.post(f"/k/{code}/duplicate", data={"csrf_token": other_token})
+    copy_code = copy.headers["Location"].split("/")[2]
+    assert copy_code != code and "Atelier DSA (copie)" in other.get(copy.headers["Location"]).get_data(as_text=True)
+    trainer.post(f"/k/{code}/items/{first_item}/remove", data={"csrf_token": token})
+    assert "Premier" not in people["anonymous"].get(f"/k/{code}").get_data(as_text=True)
+    assert "Premier" in people["anonymous"].get(f"/k/{copy_code}").get_data(as_text=True)  # the copy is independent
+    trainer.post(f"/k/{code}/delete", data={"csrf_token": token})
+    assert people["anonymous"].get(f"/k/{code}").status_code == 404
+
+
+def test_clip_actions_are_audited(people, demo_app):
+    api_create(people["trainer"])
+    with demo_app.app_context():
+        from portal.models import AuditEvent
+
+        event = db.session.scalar(select(AuditEvent).filter_by(action="clip.create"))
+        assert event.user_email == "trainer@example.org" and event.target_type == "clip"
