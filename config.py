@@ -17,10 +17,12 @@ class Config:
     SQLALCHEMY_DATABASE_URI = "sqlite:///portal.sqlite3"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MEDIA_DIR = "media"
+    RESOURCE_DIR = "resources"
+    MAX_RESOURCE_BYTES = 20 * 1024 * 1024
     SEARCH_INDEX_DIR = "search_index"
     MAX_TRANSCRIPT_BYTES = 10 * 1024 * 1024
-    # Whole request bodies: a transcript plus the form around it.
-    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    # Whole request bodies: the largest upload (a resource file) plus the form around it.
+    MAX_CONTENT_LENGTH = 22 * 1024 * 1024
     SEARCH_WRITER_TIMEOUT_S = 30.0
     ORGANISATION_NAME = "VoxPublic"
     SITE_NAME = "Replays : haine, harcèlement et discriminations en ligne"

@@ -11,7 +11,7 @@ from flask import Flask
 from config import CONFIGS, INSECURE_SECRET_KEYS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PATH_KEYS = ("MEDIA_DIR", "SEARCH_INDEX_DIR")
+PATH_KEYS = ("MEDIA_DIR", "SEARCH_INDEX_DIR", "RESOURCE_DIR")
 
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
@@ -42,7 +42,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     from portal import auth, errors, security, templating
     from portal.cli import register_cli
-    from portal.views import admin, api, clips, public, search
+    from portal.views import admin, api, clips, public, resources, search
     from portal.views import auth as auth_views
 
     auth.init_app(app)
@@ -55,6 +55,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(clips.bp)
+    app.register_blueprint(resources.bp)
     register_cli(app)
     return app
 

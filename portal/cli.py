@@ -25,6 +25,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(reindex_command)
     app.cli.add_command(check_index_command)
+    app.cli.add_command(check_links_command)
 
 
 def init_schema() -> None:
@@ -141,3 +142,19 @@ def check_index_command() -> None:
     for diff in differences:
         click.echo(f"différence : {diff.message}")
     sys.exit(1)
+
+
+@click.command("check-links")
+@with_appcontext
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for each site.")
+def check_links_command(timeout: float) -> None:
+    """List the resources whose web address no longer answers; exit 1 if there is any."""
+    from portal.services.resources import check_links
+
+    statuses = check_links(timeout)
+    dead = [s for s in statuses if not s.ok]
+    for status in dead:
+        click.echo(f"MORT {status.detail} {status.resource.url} (ressource n°{status.resource.id} « {status.resource.title} »)")
+    click.echo(f"{len(statuses)} lien(s) vérifié(s), {len(dead)} mort(s).")
+    if dead:
+        sys.exit(1)

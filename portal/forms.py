@@ -126,3 +126,19 @@ class CueEditForm(FlaskForm):
     speaker = StringField("Intervenant·e", validators=[Optional(), Length(max=200)])
     text = TextAreaField("Texte", validators=[DataRequired(REQUIRED), Length(max=5000)])
     note = StringField("Raison de la correction (facultatif)", validators=[Optional(), Length(max=300)])
+
+
+class ResourceForm(FlaskForm):
+    title = StringField("Titre", validators=[DataRequired(REQUIRED), Length(max=300)])
+    kind = SelectField("Type", choices=[])
+    description = TextAreaField("Description (avec vos propres mots)", validators=[Optional(), Length(max=5000)])
+    language = SelectField("Langue", choices=choices(("fr", "français"), ("en", "anglais"), ("other", "autre")))
+    url = StringField("Adresse web", validators=[Optional(), Length(max=2000)], description="https://… (facultatif si vous joignez un fichier)")
+    file = FileField("Fichier", description="PDF, ODP, PPTX, DOCX, PNG ou JPEG ; 20 Mo au plus. Le type est vérifié d'après le contenu.")
+    themes = MultiCheckboxField("Thèmes", choices=[])
+
+
+class ResourceLinkForm(FlaskForm):
+    webinar = SelectField("Webinaire", choices=[])
+    at = StringField("Moment (facultatif)", validators=[Optional(), Length(max=20)], description="ex. 0:23:10 ; vide pour la ressource du webinaire en général")
+    note = StringField("Note", validators=[Optional(), Length(max=500)])

@@ -345,3 +345,64 @@ class CollectionItem(db.Model):
 
     collection: Mapped[Collection] = relationship(back_populates="items")
     clip: Mapped[Clip] = relationship()
+
+
+RESOURCE_KINDS = {
+    "slides": "Diaporama",
+    "document": "Document",
+    "legal": "Texte juridique",
+    "organisation": "Organisation",
+    "article": "Article",
+    "video": "Vidéo",
+    "other": "Autre",
+}
+
+resource_themes = Table(
+    "resource_themes",
+    db.metadata,
+    Column("resource_id", ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Resource(db.Model):
+    """Material next to the replays: slides, documents, legal texts, organisations to turn to."""
+
+    __tablename__ = "resources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    description: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(16), default="fr")
+    url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    # An uploaded file is stored under a name derived from its content, never from its upload name.
+    file_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    file_type: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    file_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    original_filename: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    text: Mapped[str] = mapped_column(Text, default="")  # extracted from PDFs, for search
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    themes: Mapped[list[Theme]] = relationship(secondary=resource_themes, order_by="Theme.position")
+    links: Mapped[list[ResourceLink]] = relationship(back_populates="resource", cascade="all, delete-orphan", order_by="ResourceLink.id")
+
+    @property
+    def kind_label(self) -> str:
+        return RESOURCE_KINDS.get(self.kind, self.kind)
+
+
+class ResourceLink(db.Model):
+    """A resource cited by a webinar, optionally at a moment of it."""
+
+    __tablename__ = "resource_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id", ondelete="CASCADE"), index=True)
+    webinar_id: Mapped[int] = mapped_column(ForeignKey("webinars.id", ondelete="CASCADE"), index=True)
+    start_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    resource: Mapped[Resource] = relationship(back_populates="links")
+    webinar: Mapped[Webinar] = relationship()

@@ -29,3 +29,13 @@ class WebinarDoc:
     starts_at_ms: int  # epoch milliseconds, for sorting by date
     transcript_id: int | None = None
     cues: tuple[CueDoc, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ResourceDoc:
+    """A resource of the library: its title, description and extracted text, found beside the cues."""
+
+    resource_id: int
+    title: str
+    text: str
+    themes: tuple[str, ...] = ()

@@ -85,12 +85,20 @@ class WebinarMatch:
     score: float
 
 
+@dataclass(frozen=True)
+class ResourceMatch:
+    resource_id: int
+    snippet_html: str
+    score: float
+
+
 @dataclass
 class SearchResult:
     text: str
     total_hits: int = 0
     groups: list[Group] = field(default_factory=list)
     webinar_matches: list[WebinarMatch] = field(default_factory=list)
+    resource_matches: list[ResourceMatch] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=lambda: {"themes": {}, "speakers": {}, "webinars": {}})
     suggestion: str | None = None
     notices: list[str] = field(default_factory=list)
@@ -100,7 +108,7 @@ class SearchResult:
 
     @property
     def is_empty(self) -> bool:
-        return not self.groups and not self.webinar_matches
+        return not self.groups and not self.webinar_matches and not self.resource_matches
 
 
 # -- parsing --------------------------------------------------------------------------------
@@ -312,7 +320,8 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
 
     if page == 1 and not result.expanded and not request.speaker:
         result.webinar_matches = _webinar_matches(searcher, parsed, request, webinar_themes)
-    if result.total_hits == 0 and not result.webinar_matches:
+        result.resource_matches = _resource_matches(searcher, parsed, request)
+    if result.total_hits == 0 and not result.webinar_matches and not result.resource_matches:
         result.suggestion = _suggest(searcher, request.text, parsed.words)
     return result
 
@@ -366,6 +375,17 @@ def _webinar_matches(searcher, parsed: ParsedQuery, request: SearchRequest, them
     return out
 
 
+def _resource_matches(searcher, parsed: ParsedQuery, request: SearchRequest, limit: int = 10) -> list[ResourceMatch]:
+    clauses = [Q.Term("kind", "resource"), parsed.query]
+    if request.theme:
+        clauses.append(Q.Term("themes", request.theme))
+    results = searcher.search(Q.And(clauses), limit=limit, terms=False)
+    return [
+        ResourceMatch(int(hit["resource"]), highlight(hit.get("text", ""), parsed.terms, parsed.prefixes, window=40), hit.score)
+        for hit in results
+    ]
+
+
 def _suggest(searcher, text: str, words: list[str]) -> str | None:
     """Replace each word unknown to the index by the closest word it knows."""
     corrector = searcher.corrector("folded")
@@ -417,3 +437,11 @@ def highlight(text: str, terms: set[str], prefixes: set[str], window: int | None
     out.append(html.escape(text[cursor:end], quote=False))
     out.append(suffix)
     return "".join(out)
+
+
+def search_resources(store: IndexStore, text: str, theme: str | None = None, limit: int = 500) -> list[ResourceMatch]:
+    """Resources whose title, description or file text match, best first (for the library page)."""
+    parsed = parse_query(text)
+    if parsed.query is None:
+        return []
+    return _resource_matches(store.searcher(), parsed, SearchRequest(text=text, theme=theme), limit=limit)

@@ -7,7 +7,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from search_index.analysis import FOLDING, STEMMING
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # How many words of the next cue a cue's "bridge" holds: phrases of up to BRIDGE_WORDS + 1
 # words said across two cues are found (the hit is the first cue).
 BRIDGE_WORDS = 4
@@ -16,7 +16,8 @@ BRIDGE_WORDS = 4
 def build_schema() -> Schema:
     return Schema(
         doc_id=ID(stored=True, unique=True),
-        kind=ID(stored=True),  # "cue" or "webinar"
+        kind=ID(stored=True),  # "cue", "webinar" or "resource"
+        resource=ID(stored=True),
         webinar=ID(stored=True, sortable=True),
         transcript=ID(stored=True),
         themes=KEYWORD(stored=True, commas=True, sortable=True),

@@ -21,7 +21,7 @@ from typing import Iterable
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from search_index.documents import CueDoc, WebinarDoc
+from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
 from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema
 
 META_FILE = "portal-index.json"
@@ -153,6 +153,20 @@ class IndexStore:
             raise
         writer.commit()
 
+    def replace_resource(self, doc: ResourceDoc) -> None:
+        ix = self.open()
+        writer = ix.writer(timeout=self.writer_timeout)
+        try:
+            writer.delete_by_term("doc_id", f"r:{doc.resource_id}")
+            _add_resource(writer, doc)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def delete_resource(self, resource_id: int) -> None:
+        self.delete_document(f"r:{resource_id}")
+
     def delete_document(self, doc_id: str) -> None:
         """Remove one document (used by tests and repairs)."""
         ix = self.open()
@@ -160,7 +174,7 @@ class IndexStore:
         writer.delete_by_term("doc_id", doc_id)
         writer.commit()
 
-    def rebuild(self, webinars: Iterable[WebinarDoc], procs: int = 1) -> RebuildStats:
+    def rebuild(self, webinars: Iterable[WebinarDoc], procs: int = 1, resources: Iterable[ResourceDoc] = ()) -> RebuildStats:
         """Build a complete index aside, then switch ``current`` to it atomically."""
         started = time.monotonic()
         self.root.mkdir(parents=True, exist_ok=True)
@@ -178,6 +192,8 @@ class IndexStore:
                 _add_webinar(writer, doc)
                 count_w += 1
                 count_c += len(doc.cues)
+            for resource in resources:
+                _add_resource(writer, resource)
             writer.commit(optimize=procs > 1)
             (generation / META_FILE).write_text(
                 json.dumps({"schema_version": SCHEMA_VERSION, "built_at": time.time(), "webinars": count_w, "cues": count_c})
@@ -212,6 +228,8 @@ class IndexStore:
         searcher = self.searcher()
         found: dict[int, dict] = {}
         for fields in searcher.all_stored_fields():
+            if fields.get("kind") == "resource":
+                continue
             webinar_id = int(fields["webinar"])
             entry = found.setdefault(webinar_id, {"transcripts": set(), "cues": 0, "webinar_doc": False})
             if fields["kind"] == "cue":
@@ -223,6 +241,10 @@ class IndexStore:
             wid: IndexedWebinar(wid, ",".join(sorted(e["transcripts"])), e["cues"], e["webinar_doc"])
             for wid, e in found.items()
         }
+
+    def indexed_resources(self) -> set[int]:
+        searcher = self.searcher()
+        return {int(fields["resource"]) for fields in searcher.documents(kind="resource")}
 
     def doc_count(self) -> int:
         return self.searcher().doc_count()
@@ -271,3 +293,16 @@ def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int) -> None:
         fields["head"] = head
     writer.add_document(**fields)
 
+
+
+def _add_resource(writer, doc: ResourceDoc) -> None:
+    writer.add_document(
+        doc_id=f"r:{doc.resource_id}",
+        kind="resource",
+        resource=str(doc.resource_id),
+        themes=",".join(doc.themes),
+        start_ms=0,
+        title=doc.title,
+        text=doc.text,
+        folded=doc.text,
+    )

@@ -42,11 +42,18 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    resources_changed: int = 0
 
     def summary(self) -> str:
-        return (
-            f"{len(self.created)} créé(s), {len(self.updated)} mis à jour, {len(self.unchanged)} inchangé(s)"
-        )
+        text = f"{len(self.created)} créé(s), {len(self.updated)} mis à jour, {len(self.unchanged)} inchangé(s)"
+        return text + (f" ; {self.resources_changed} ressource(s) mise(s) à jour" if self.resources_changed else "")
+
+
+@dataclass
+class _ResourceSpec:
+    data: "ResourceData"
+    upload: tuple[bytes, str] | None
+    links: list[tuple[str, int | None, str]]  # webinar slug, moment, note
 
 
 @dataclass
@@ -85,6 +92,20 @@ def import_catalogue(data: Any, base_dir: Path) -> ImportReport:
     if not isinstance(data, dict) or not isinstance(data.get("webinars"), list):
         raise CatalogueError("le catalogue doit être un objet avec une liste « webinars ».")
     specs = [_validate(entry, f"webinars[{i}]", base_dir) for i, entry in enumerate(data["webinars"])]
+    resource_specs: list[_ResourceSpec] = []
+    for i, entry in enumerate(data["webinars"]):
+        for j, item in enumerate(entry.get("resources") or []):
+            resource_specs.append(_validate_resource(item, f"webinars[{i}].resources[{j}]", base_dir, default_slug=entry.get("slug")))
+    shared = data.get("resources") or []
+    if not isinstance(shared, list):
+        raise CatalogueError("« resources » doit être une liste.")
+    for i, item in enumerate(shared):
+        resource_specs.append(_validate_resource(item, f"resources[{i}]", base_dir))
+    known_slugs = {s.slug for s in specs} | set(db.session.scalars(select(Webinar.slug)))
+    for spec in resource_specs:
+        for slug, _, _ in spec.links:
+            if slug not in known_slugs:
+                raise CatalogueError(f"ressource « {spec.data.title} » : webinaire inconnu « {slug} ».")
     slugs = [s.slug for s in specs]
     duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
     if duplicates:
@@ -93,6 +114,9 @@ def import_catalogue(data: Any, base_dir: Path) -> ImportReport:
     for spec in specs:
         outcome = _apply(spec)
         getattr(report, outcome).append(spec.slug)
+    for spec in resource_specs:
+        if _apply_resource(spec):
+            report.resources_changed += 1
     return report
 
 
@@ -239,6 +263,87 @@ def _validate_chapters(raw: Any, where: str, base_dir: Path) -> list[tuple[int, 
             raise CatalogueError(f"{where}.chapters[{i}].start : {err}") from None
         out.append((start, str(ch["title"]).strip()[:300]))
     return sorted(out)
+
+
+def _validate_resource(entry: Any, where: str, base_dir: Path, default_slug: str | None = None) -> _ResourceSpec:
+    from portal.models import RESOURCE_KINDS
+    from portal.services.resources import ResourceData, ResourceError, check_file, check_url
+
+    if not isinstance(entry, dict):
+        raise CatalogueError(f"{where} : objet attendu.")
+    title = str(entry.get("title") or "").strip()
+    if not title:
+        raise CatalogueError(f"{where}.title : champ obligatoire.")
+    kind = entry.get("kind", "other")
+    if kind not in RESOURCE_KINDS:
+        raise CatalogueError(f"{where}.kind : « {kind} » inconnu ({', '.join(RESOURCE_KINDS)}).")
+    themes = entry.get("themes") or []
+    known = {t for t, _, _ in THEMES}
+    if not isinstance(themes, list) or any(t not in known for t in themes):
+        raise CatalogueError(f"{where}.themes : thèmes connus : {', '.join(sorted(known))}.")
+    url, upload = str(entry.get("url") or "").strip(), None
+    try:
+        if url:
+            check_url(url)
+        if entry.get("file"):
+            path = _relative_file(entry["file"], f"{where}.file", base_dir)
+            raw = path.read_bytes()
+            check_file(raw, path.name)
+            upload = (raw, path.name)
+    except ResourceError as err:
+        raise CatalogueError(f"{where} : {err.message}") from None
+    if not url and upload is None:
+        raise CatalogueError(f"{where} : « url » ou « file » est obligatoire.")
+    links: list[tuple[str, int | None, str]] = []
+    targets = entry.get("webinars") if default_slug is None else [{"slug": default_slug, "at": entry.get("at"), "note": entry.get("note", "")}]
+    for k, target in enumerate(targets or []):
+        if isinstance(target, str):
+            target = {"slug": target}
+        if not isinstance(target, dict) or not target.get("slug"):
+            raise CatalogueError(f"{where}.webinars[{k}] : slug attendu.")
+        at = None
+        if target.get("at") not in (None, ""):
+            try:
+                at = parse_timecode(str(target["at"]))
+            except MediaMetaError as err:
+                raise CatalogueError(f"{where}.at : {err}") from None
+        links.append((target["slug"], at, str(target.get("note") or "").strip()))
+    data = ResourceData(
+        title=title, kind=kind, description=str(entry.get("description") or ""), language=str(entry.get("language") or "fr"),
+        url=url, themes=tuple(themes),
+    )  # fmt: skip
+    return _ResourceSpec(data, upload, links)
+
+
+def _apply_resource(spec: _ResourceSpec) -> bool:
+    """Create or update one resource and its links; True if anything changed."""
+    from portal.models import Resource, ResourceLink
+    from portal.services.resources import link_resource, save_resource
+
+    existing = None
+    if spec.upload is not None:
+        digest = hashlib.sha256(spec.upload[0]).hexdigest()[:32]
+        existing = db.session.scalar(select(Resource).where(Resource.file_name.startswith(digest)))
+    elif spec.data.url:
+        existing = db.session.scalar(select(Resource).filter_by(url=spec.data.url, file_name=None))
+    changed = False
+    if existing is None or (
+        existing.title, existing.kind, existing.description, existing.language, existing.url or "", sorted(t.slug for t in existing.themes)
+    ) != (spec.data.title, spec.data.kind, spec.data.description.strip(), spec.data.language, spec.data.url, sorted(spec.data.themes)):
+        existing = save_resource(existing, spec.data, spec.upload if existing is None or not existing.file_name else None)
+        changed = True
+    for slug, at, note in spec.links:
+        webinar = db.session.scalar(select(Webinar).filter_by(slug=slug))
+        moment = ResourceLink.start_ms.is_(None) if at is None else ResourceLink.start_ms == at
+        link = db.session.scalar(select(ResourceLink).where(ResourceLink.resource_id == existing.id, ResourceLink.webinar_id == webinar.id, moment))
+        if link is None:
+            link_resource(existing, webinar, at, note)
+            changed = True
+        elif link.note != note:
+            link.note = note
+            db.session.commit()
+            changed = True
+    return changed
 
 
 def _relative_file(value: Any, where: str, base_dir: Path) -> Path:

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.models import Cue, Transcript, Webinar, WebinarSpeaker
-from search_index.documents import CueDoc, WebinarDoc
+from portal.models import Cue, Resource, Transcript, Webinar, WebinarSpeaker
+from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
 from search_index.store import IndexStore, IndexUnavailable, RebuildStats
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,16 @@ def webinar_doc(webinar: Webinar) -> WebinarDoc:
     )
 
 
+def resource_doc(resource: Resource) -> ResourceDoc:
+    text = "\n".join(p for p in (resource.title, resource.description, resource.text) if p)
+    return ResourceDoc(resource.id, resource.title, text, tuple(t.slug for t in resource.themes))
+
+
+def _resources() -> Iterator[ResourceDoc]:
+    for resource in db.session.scalars(select(Resource).options(selectinload(Resource.themes)).order_by(Resource.id)):
+        yield resource_doc(resource)
+
+
 def _published() -> Iterator[Webinar]:
     query = (
         select(Webinar)
@@ -100,13 +110,31 @@ def webinar_deleted(webinar_id: int) -> None:
         log.warning("Search index not updated for deleted webinar %s: %s", webinar_id, err.reason)
 
 
+def resource_changed(resource: Resource) -> None:
+    try:
+        get_store().replace_resource(resource_doc(resource))
+    except IndexUnavailable as err:
+        (log.info if err.code == "missing" else log.warning)("Search index not updated for resource %s: %s", resource.id, err.reason)
+    except Exception:
+        log.exception("Search index update failed for resource %s", resource.id)
+
+
+def resource_deleted(resource_id: int) -> None:
+    try:
+        get_store().delete_resource(resource_id)
+    except IndexUnavailable as err:
+        log.info("Search index not updated for deleted resource %s: %s", resource_id, err.reason)
+
+
 def rebuild(procs: int = 1) -> RebuildStats:
     """Rebuild the whole index aside from the database, switch to it, then catch up on changes made meanwhile."""
     started = datetime.now(timezone.utc)
-    stats = get_store().rebuild((webinar_doc(w) for w in _published()), procs=procs)
+    stats = get_store().rebuild((webinar_doc(w) for w in _published()), procs=procs, resources=_resources())
     db.session.expire_all()
     for webinar in db.session.scalars(select(Webinar).where(Webinar.updated_at >= started)):
         webinar_changed(webinar)
+    for resource in db.session.scalars(select(Resource).where(Resource.updated_at >= started)):
+        resource_changed(resource)
     reconcile()
     return stats
 
@@ -115,6 +143,10 @@ def reconcile() -> list[str]:
     """Fix, webinar by webinar, whatever ``check`` finds different; return what was fixed."""
     differences = check()
     for diff in differences:
+        if diff.resource_id is not None:
+            resource = db.session.get(Resource, diff.resource_id)
+            resource_changed(resource) if resource else resource_deleted(diff.resource_id)
+            continue
         if diff.webinar_id is None:
             continue
         webinar = db.session.get(Webinar, diff.webinar_id)
@@ -190,6 +222,7 @@ def status() -> IndexStatus:
 class Difference:
     webinar_id: int | None
     message: str
+    resource_id: int | None = None
 
 
 def check() -> list[Difference]:
@@ -225,4 +258,10 @@ def check() -> list[Difference]:
         webinar = db.session.get(Webinar, wid)
         what = f"{webinar.slug} (non publié)" if webinar else f"webinaire n°{wid} (supprimé)"
         diffs.append(Difference(wid, f"{what} : encore présent dans l'index."))
+    in_index = store.indexed_resources()
+    in_db = set(db.session.scalars(select(Resource.id)))
+    for rid in sorted(in_db - in_index):
+        diffs.append(Difference(None, f"ressource n°{rid} : absente de l'index.", rid))
+    for rid in sorted(in_index - in_db):
+        diffs.append(Difference(None, f"ressource n°{rid} (supprimée) : encore présente dans l'index.", rid))
     return diffs

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import select
 
 from portal import links
 from portal.extensions import db
-from portal.models import Theme, Webinar
+from portal.models import Resource, Theme, Webinar
 from portal.services.indexing import ensure_index, get_store
 from search_index.query import SearchRequest, SearchResult, search
 from search_index.store import IndexUnavailable
@@ -43,6 +44,7 @@ class SearchPage:
     result: SearchResult | None = None
     groups: list[GroupView] = field(default_factory=list)
     webinar_matches: list[tuple[Webinar, Markup]] = field(default_factory=list)
+    resource_matches: list[tuple[Resource, Markup, list]] = field(default_factory=list)
     facet_themes: list[tuple[Theme, int]] = field(default_factory=list)
     facet_speakers: list[tuple[str, int]] = field(default_factory=list)
     facet_webinars: list[tuple[Webinar, int]] = field(default_factory=list)
@@ -114,6 +116,12 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
     page.webinar_matches = [
         (webinars[m.webinar_id], Markup(m.snippet_html)) for m in result.webinar_matches if m.webinar_id in webinars
     ]
+    found = {r.id: r for r in db.session.scalars(select(Resource).where(Resource.id.in_([m.resource_id for m in result.resource_matches])))}
+    for match in result.resource_matches:
+        resource = found.get(match.resource_id)
+        if resource is not None:
+            moments = [link for link in resource.links if link.webinar.published and link.start_ms is not None]
+            page.resource_matches.append((resource, Markup(match.snippet_html), moments))
     page.facet_themes = [(themes[s], n) for s, n in result.facets["themes"].items() if s in themes]
     page.facet_speakers = list(result.facets["speakers"].items())
     page.facet_webinars = [(webinars[int(w)], n) for w, n in result.facets["webinars"].items() if int(w) in webinars]
@@ -141,6 +149,17 @@ def page_as_json(page: SearchPage) -> dict:
             for g in page.groups
         ],
         "webinar_matches": [{"slug": w.slug, "title": w.title, "snippet_html": str(s)} for w, s in page.webinar_matches],
+        "resources": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "kind": r.kind,
+                "url": url_for("resources.resource", resource_id=r.id),
+                "snippet_html": str(s),
+                "moments": [{"webinar": m.webinar.slug, "start_ms": m.start_ms, "url": links.watch_url(m.webinar.slug, m.start_ms)} for m in moments],
+            }
+            for r, s, moments in page.resource_matches
+        ],
         "facets": {
             "themes": {t.slug: n for t, n in page.facet_themes},
             "speakers": dict(page.facet_speakers),

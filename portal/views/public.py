@@ -6,14 +6,16 @@ import re
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+from flask_login import current_user
 from sqlalchemy import select
 
 from media_meta.export import to_text, to_vtt
 from media_meta.timecodes import resolve_moment
 from portal.extensions import db
-from portal.models import Theme, Webinar
+from portal.models import Resource, Theme, Webinar
 from portal.forms import ActionForm
 from portal.services.clips import parse_segment
+from portal.services.resources import webinar_resources
 from portal.services.transcripts import active_cues
 
 bp = Blueprint("public", __name__)
@@ -74,6 +76,13 @@ def webinar(slug: str):
     else:
         start_ms, time_notice = resolve_moment(request.args.get("t"), webinar.duration_ms)
         notice = notice or time_notice
+    resource_links = webinar_resources(webinar)
+    markers: dict[int, list] = {}
+    for link in resource_links:
+        if link.start_ms is not None:
+            cue = next((c for c in reversed(cues) if c.start_ms <= link.start_ms), cues[0] if cues else None)
+            if cue is not None:
+                markers.setdefault(cue.id, []).append(link)
     located = segment is not None or bool(request.args.get("t"))
     current = next((c for c in reversed(cues) if c.start_ms <= start_ms), None) if located else None
     return render_template(
@@ -86,6 +95,9 @@ def webinar(slug: str):
         time_notice=notice,
         current_cue=current,
         clip_form=ActionForm(),
+        resource_links=resource_links,
+        markers=markers,
+        all_resources=list(db.session.scalars(select(Resource).order_by(Resource.title))) if current_user.is_authenticated and current_user.is_admin else [],
     )
 
 

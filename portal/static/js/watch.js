@@ -335,6 +335,12 @@
   };
   window.PortalWatch = api;
 
+  var attachAt = document.querySelector("[data-current-time]");
+  var attachBox = attachAt ? attachAt.closest("details") : null;
+  if (attachBox) {
+    attachBox.addEventListener("toggle", function () { if (attachBox.open && player) { attachAt.value = clock(player.currentTime()); } });
+  }
+
   if (current < 0) {
     var marked = transcript ? transcript.querySelector(".cue.current") : null;
     if (marked) { current = cues.indexOf(marked); scrollToCue(marked); }
