@@ -190,3 +190,41 @@ def demo_admin(demo_app):
     client = demo_app.test_client()
     assert sign_in(client, "admin@example.org", ADMIN_PASSWORD).status_code == 302
     return client
+
+
+def make_pdf(text: str) -> bytes:
+    """A minimal one-page PDF holding ``text`` (Helvetica), enough for a real PDF reader to extract it."""
+    content = f"BT /F1 12 Tf 72 720 Td ({text.replace('(', '').replace(')', '')}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def make_office(kind: str) -> bytes:
+    """A tiny ZIP shaped like an ODP, PPTX or DOCX (what content sniffing looks at)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if kind == "odp":
+            archive.writestr("mimetype", "application/vnd.oasis.opendocument.presentation")
+            archive.writestr("content.xml", "<office:document-content/>")
+        else:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("ppt/presentation.xml" if kind == "pptx" else "word/document.xml", "<x/>")
+    return buffer.getvalue()

@@ -11,14 +11,31 @@ OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/webinars", "/webinars/session-2-loi?t=90", "/search?q=harc%C3%A8lement", "/search?q=zzzz", "/themes/law", "/webinars/n-existe-pas"],
+    ["/", "/webinars", "/webinars/session-2-loi?t=90", "/search?q=harc%C3%A8lement", "/search?q=zzzz", "/themes/law", "/webinars/n-existe-pas", "/resources/", "/resources/1", "/webinars/session-2-loi?start=60&end=90", "/login"],
 )
 @pytest.mark.parametrize("width", [1280, 360])
 def test_no_serious_or_critical_violations(page, url, width):
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(url)
+    response = page.goto(url)
+    assert response.status == (404 if "n-existe-pas" in url else 200)
     results = Axe().run(page, options=OPTIONS)
     assert results.response["testEngine"]["name"] == "axe-core"
     bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in bad)
     assert not bad, report
+
+
+def test_admin_pages_have_no_serious_or_critical_violations(page, demo_app):
+    from tests.conftest import ADMIN_PASSWORD, _make_user
+
+    _make_user(demo_app, "admin@example.org", ADMIN_PASSWORD, "admin")
+    page.goto("/login")
+    page.fill("#email", "admin@example.org")
+    page.fill("#password", ADMIN_PASSWORD)
+    page.click("button:has-text('Se connecter')")
+    page.wait_for_url("**/admin/")
+    for url in ["/admin/", "/admin/webinars/new", "/admin/webinars/1", "/admin/webinars/1/transcripts", "/admin/users", "/admin/resources/new", "/admin/audit", "/clips"]:
+        assert page.goto(url).status == 200, url
+        results = Axe().run(page, options=OPTIONS)
+        bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not bad, (url, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in bad])

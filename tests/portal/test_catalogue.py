@@ -129,3 +129,35 @@ def test_chapters_from_catalogue_list(app, tmp_path):
         import_catalogue_file(write_catalogue(tmp_path, {"chapters": [{"start": "0:00:30", "title": "Le DSA"}, {"start": "0", "title": "Début"}]}))
         webinar = db.session.scalar(select(Webinar).filter_by(slug="essai"))
         assert [(c.start_ms, c.title) for c in webinar.chapters] == [(0, "Début"), (30_000, "Le DSA")]
+
+
+@pytest.mark.parametrize(
+    "resource, words",
+    [
+        ({"title": "x", "kind": "podcast", "url": "https://example.org"}, "kind"),
+        ({"title": "x", "kind": "other"}, "« url » ou « file »"),
+        ({"title": "x", "kind": "other", "url": "javascript:alert(1)"}, "https://"),
+        ({"title": "x", "kind": "other", "url": "https://example.org", "at": "9:99:99"}, ".at"),
+        ({"title": "x", "kind": "other", "file": "fake.pdf"}, "n'est pas un fichier accepté"),
+    ],
+)
+def test_bad_resources_in_catalogue_are_refused_before_anything_is_written(app, tmp_path, resource, words):
+    (tmp_path / "fake.pdf").write_bytes(b"<html>not a pdf</html>")
+    with app.app_context():
+        path = write_catalogue(tmp_path, {"resources": [resource]})
+        with pytest.raises(CatalogueError) as info:
+            import_catalogue_file(path)
+        assert words in str(info.value)
+        assert db.session.scalar(select(func.count()).select_from(Webinar)) == 0
+
+
+def test_catalogue_file_resource_is_stored_by_content_and_searchable(app, tmp_path):
+    from portal.models import Resource
+    from tests.conftest import make_pdf
+
+    (tmp_path / "guide.pdf").write_bytes(make_pdf("Fiche pratique tamanoir"))
+    with app.app_context():
+        import_catalogue_file(write_catalogue(tmp_path, {"resources": [{"title": "Fiche", "kind": "document", "file": "guide.pdf", "at": "0:00:05"}]}))
+        resource = db.session.scalar(select(Resource))
+        assert resource.file_name.endswith(".pdf") and "tamanoir" in resource.text
+        assert resource.links[0].start_ms == 5000
