@@ -70,16 +70,20 @@ def excerpt(webinar: Webinar | None, start_ms: int, end_ms: int) -> list[Cue]:
     )
 
 
+def _bounded(field: str, value: str, limit: int, what: str, required: str | None = None) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ClipFieldError(field, required)
+    if len(value) > limit:
+        raise ClipFieldError(field, f"{what} compte {len(value)} caractères ; {limit} au plus.")
+    return value
+
+
 def _check_fields(title: str, note: str) -> tuple[str, str]:
-    title = (title or "").strip()
-    note = (note or "").strip()
-    if not title:
-        raise ClipFieldError("title", "Donnez un titre à l'extrait.")
-    if len(title) > TITLE_MAX:
-        raise ClipFieldError("title", f"Le titre compte {len(title)} caractères ; {TITLE_MAX} au plus.")
-    if len(note) > NOTE_MAX:
-        raise ClipFieldError("note", f"La note compte {len(note)} caractères ; {NOTE_MAX} au plus.")
-    return title, note
+    return (
+        _bounded("title", title, TITLE_MAX, "Le titre", "Donnez un titre à l'extrait."),
+        _bounded("note", note, NOTE_MAX, "La note"),
+    )
 
 
 def _unique_code(model) -> str:
@@ -164,14 +168,10 @@ def create_collection(user: User, title: str, intro: str = "") -> Collection:
 
 
 def _check_collection(title: str, intro: str) -> tuple[str, str]:
-    title, intro = (title or "").strip(), (intro or "").strip()
-    if not title:
-        raise ClipFieldError("title", "Donnez un titre au parcours.")
-    if len(title) > TITLE_MAX:
-        raise ClipFieldError("title", f"Le titre compte {len(title)} caractères ; {TITLE_MAX} au plus.")
-    if len(intro) > INTRO_MAX:
-        raise ClipFieldError("intro", f"L'introduction compte {len(intro)} caractères ; {INTRO_MAX} au plus.")
-    return title, intro
+    return (
+        _bounded("title", title, TITLE_MAX, "Le titre", "Donnez un titre au parcours."),
+        _bounded("intro", intro, INTRO_MAX, "L'introduction"),
+    )
 
 
 def update_collection(user: User, collection: Collection, title: str, intro: str, notes: dict[int, str]) -> None:
@@ -180,10 +180,7 @@ def update_collection(user: User, collection: Collection, title: str, intro: str
     collection.title, collection.intro = _check_collection(title, intro)
     for item in collection.items:
         if item.id in notes:
-            note = notes[item.id].strip()
-            if len(note) > NOTE_MAX:
-                raise ClipFieldError(f"note-{item.id}", f"Une note compte au plus {NOTE_MAX} caractères.")
-            item.note = note
+            item.note = _bounded(f"note-{item.id}", notes[item.id], NOTE_MAX, "Une note")
     audit.record("collection.update", "clip", collection.id, f"parcours « {collection.title} »", user=user)
     db.session.commit()
 

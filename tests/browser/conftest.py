@@ -35,6 +35,18 @@ def wait_until(page, expression: str, timeout: float = 10.0, interval: float = 0
         time.sleep(interval)
 
 
+def browser_sign_in(page, app, email: str, password: str, role: str) -> None:
+    """Create an account and sign in through the real form."""
+    from tests.conftest import _make_user
+
+    _make_user(app, email, password, role)
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button:has-text('Se connecter')")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
 @pytest.fixture
 def live_server(demo_app):
     server = make_server("127.0.0.1", 0, demo_app, threaded=True)

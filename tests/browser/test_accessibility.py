@@ -26,14 +26,10 @@ def test_no_serious_or_critical_violations(page, url, width):
 
 
 def test_admin_pages_have_no_serious_or_critical_violations(page, demo_app):
-    from tests.conftest import ADMIN_PASSWORD, _make_user
+    from tests.browser.conftest import browser_sign_in
+    from tests.conftest import ADMIN_PASSWORD
 
-    _make_user(demo_app, "admin@example.org", ADMIN_PASSWORD, "admin")
-    page.goto("/login")
-    page.fill("#email", "admin@example.org")
-    page.fill("#password", ADMIN_PASSWORD)
-    page.click("button:has-text('Se connecter')")
-    page.wait_for_url("**/admin/")
+    browser_sign_in(page, demo_app, "admin@example.org", ADMIN_PASSWORD, "admin")
     for url in ["/admin/", "/admin/webinars/new", "/admin/webinars/1", "/admin/webinars/1/transcripts", "/admin/users", "/admin/resources/new", "/admin/audit", "/clips"]:
         assert page.goto(url).status == 200, url
         results = Axe().run(page, options=OPTIONS)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import browser_sign_in, wait_until
 from tests.conftest import TRAINER_PASSWORD, _make_user
 
 pytestmark = pytest.mark.browser
@@ -55,11 +55,7 @@ def test_clip_maker_builds_a_link_that_plays_that_segment(page, live_server):
 
 
 def test_saved_clip_page_embed_and_oembed(page, demo_app, live_server):
-    _make_user(demo_app, "trainer@example.org", TRAINER_PASSWORD, "trainer")
-    page.goto("/login")
-    page.fill("#email", "trainer@example.org")
-    page.fill("#password", TRAINER_PASSWORD)
-    page.click("button:has-text('Se connecter')")
+    browser_sign_in(page, demo_app, "trainer@example.org", TRAINER_PASSWORD, "trainer")
     page.goto("/webinars/session-2-loi?start=90&end=93")
     page.click("#clip-maker summary")
     page.fill("#clip-title", "Ce que dit le DSA")
