@@ -20,7 +20,9 @@ from whoosh.support.charset import accent_map
 
 WORD_PATTERN = r"\w+"
 ELISIONS = frozenset({"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"})
-STOP_WORDS = frozenset(stopwords_for_language("fr")) | ELISIONS
+# Snowball's French list lacks a few words present in nearly every sentence; "elles" and "ils"
+# stay searchable on purpose (qu'elles must find elles).
+STOP_WORDS = frozenset(stopwords_for_language("fr")) | ELISIONS | {"les", "cette", "cet"}
 
 _stemmer = FrenchStemmer()
 

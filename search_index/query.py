@@ -21,6 +21,10 @@ from search_index.store import IndexStore
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 20
 MIN_PREFIX = 2
+MAX_PREFIX_TERMS = 300  # a prefix is expanded to at most this many words, the most frequent first
+# Cue hits are found by excluding the other kinds of document: intersecting with "kind:cue",
+# which matches nearly every document, costs several times the query itself (bench/RESULTS.md).
+NOT_CUES = Q.Or([Q.Term("kind", "webinar"), Q.Term("kind", "resource")])
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _OR = {"OR", "OU", "|"}
 _AND = {"AND", "ET", "&", "+"}
@@ -247,16 +251,13 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
     if parsed.query is None:
         return result
     searcher = store.searcher()
-    webinar_themes = _webinar_themes(searcher)
+    cache = _searcher_cache(searcher)
+    webinar_themes = cache.webinar_themes
+    query = _expand_prefixes(parsed.query, searcher, result.notices)
 
-    cue_results = searcher.search(Q.And([Q.Term("kind", "cue"), parsed.query]), limit=None, terms=False)
-    reader = searcher.reader()
-    webinar_col = reader.column_reader("webinar")
-    speaker_col = reader.column_reader("speaker")
-    matches = [
-        (score, docnum, int(webinar_col[docnum]), speaker_col[docnum] or None)
-        for score, docnum in cue_results.top_n
-    ]
+    cue_results = searcher.search(query, mask=NOT_CUES, limit=None, terms=False)
+    webinar_col, speaker_col = cache.webinar, cache.speaker
+    matches = [(score, docnum, int(webinar_col[docnum]), speaker_col[docnum] or None) for score, docnum in cue_results.top_n]
 
     def keep(m, skip: str | None = None) -> bool:
         _, _, wid, spk = m
@@ -290,7 +291,7 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
 
     groups_order = list(by_webinar)
     if request.sort == "date":
-        starts = _webinar_starts(searcher)
+        starts = cache.webinar_starts
         groups_order.sort(key=lambda wid: starts.get(wid, 0), reverse=True)
     else:
         groups_order.sort(key=lambda wid: by_webinar[wid][0][0], reverse=True)
@@ -299,41 +300,41 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
     if result.expanded:
         hits = by_webinar.get(request.webinar_id, [])
         if request.sort == "date":
-            hits = sorted(hits, key=lambda m: _start_of(searcher, m[1]))
+            hits = sorted(hits, key=lambda m: cache.start[m[1]])
         result.pages = max(1, math.ceil(len(hits) / request.hits_per_page))
         page = min(page, result.pages)
         shown = hits[(page - 1) * request.hits_per_page : page * request.hits_per_page]
         if hits:
             result.groups = [Group(request.webinar_id, len(hits), [], hits[0][0])]
-            result.groups[0].hits = [_hit(searcher, m, parsed) for m in shown]
+            result.groups[0].hits = [_hit(searcher, cache, m, parsed) for m in shown]
     else:
         result.pages = max(1, math.ceil(len(groups_order) / request.groups_per_page))
         page = min(page, result.pages)
         for wid in groups_order[(page - 1) * request.groups_per_page : page * request.groups_per_page]:
             ranked = by_webinar[wid]
             if request.sort == "date":
-                ranked = sorted(ranked, key=lambda m: _start_of(searcher, m[1]))
+                ranked = sorted(ranked, key=lambda m: cache.start[m[1]])
             group = Group(wid, len(by_webinar[wid]), [], by_webinar[wid][0][0])
-            group.hits = [_hit(searcher, m, parsed) for m in ranked[: request.hits_per_group]]
+            group.hits = [_hit(searcher, cache, m, parsed) for m in ranked[: request.hits_per_group]]
             result.groups.append(group)
     result.page = page
 
     if page == 1 and not result.expanded and not request.speaker:
-        result.webinar_matches = _webinar_matches(searcher, parsed, request, webinar_themes)
-        result.resource_matches = _resource_matches(searcher, parsed, request)
+        result.webinar_matches = _webinar_matches(searcher, query, parsed, request, webinar_themes)
+        result.resource_matches = _resource_matches(searcher, query, parsed, request)
     if result.total_hits == 0 and not result.webinar_matches and not result.resource_matches:
         result.suggestion = _suggest(searcher, request.text, parsed.words)
     return result
 
 
-def _hit(searcher, match, parsed: ParsedQuery) -> Hit:
+def _hit(searcher, cache: "_Cache", match, parsed: ParsedQuery) -> Hit:
     score, docnum, wid, speaker = match
     fields = searcher.stored_fields(docnum)
     text = fields.get("text", "")
     return Hit(
         cue_id=int(fields["doc_id"].split(":", 1)[1]),
         webinar_id=wid,
-        start_ms=int(fields.get("start_ms", 0)),
+        start_ms=int(cache.start[docnum] or 0),
         end_ms=int(fields.get("end_ms", 0)),
         speaker=speaker,
         text=text,
@@ -342,28 +343,64 @@ def _hit(searcher, match, parsed: ParsedQuery) -> Hit:
     )
 
 
-def _start_of(searcher, docnum: int) -> int:
-    return int(searcher.reader().column_reader("start_ms")[docnum] or 0)
+@dataclass
+class _Cache:
+    """What a search needs from every matching document, opened once per searcher (a new commit means a new searcher)."""
+
+    webinar: object
+    speaker: object
+    start: object
+    webinar_themes: dict[int, tuple[str, ...]]
+    webinar_starts: dict[int, int]
 
 
-def _webinar_themes(searcher) -> dict[int, tuple[str, ...]]:
-    out: dict[int, tuple[str, ...]] = {}
-    for fields in searcher.documents(kind="webinar"):
-        out[int(fields["webinar"])] = tuple(t for t in (fields.get("themes") or "").split(",") if t)
-    return out
+def _searcher_cache(searcher) -> _Cache:
+    cache = getattr(searcher, "_portal_cache", None)
+    if cache is None:
+        reader = searcher.reader()
+        themes: dict[int, tuple[str, ...]] = {}
+        docnums: dict[int, int] = {}
+        for docnum in searcher.docs_for_query(Q.Term("kind", "webinar")):
+            fields = reader.stored_fields(docnum)
+            themes[int(fields["webinar"])] = tuple(t for t in (fields.get("themes") or "").split(",") if t)
+            docnums[int(fields["webinar"])] = docnum
+        starts_col = reader.column_reader("starts_at")
+        cache = _Cache(
+            webinar=reader.column_reader("webinar"),
+            speaker=reader.column_reader("speaker"),
+            start=reader.column_reader("start_ms"),
+            webinar_themes=themes,
+            webinar_starts={wid: int(starts_col[d] or 0) for wid, d in docnums.items()},
+        )
+        searcher._portal_cache = cache
+    return cache
 
 
-def _webinar_starts(searcher) -> dict[int, int]:
+def _expand_prefixes(query: Q.Query, searcher, notices: list[str]) -> Q.Query:
+    """Replace each prefix by the words it stands for in the index, loaded at once and capped."""
     reader = searcher.reader()
-    col = reader.column_reader("starts_at")
-    out = {}
-    for docnum in searcher.docs_for_query(Q.Term("kind", "webinar")):
-        out[int(reader.stored_fields(docnum)["webinar"])] = int(col[docnum] or 0)
-    return out
+
+    def expand(node: Q.Query) -> Q.Query:
+        if not isinstance(node, Q.Prefix):
+            return node
+        words = list(reader.expand_prefix(node.fieldname, node.text))
+        if not words:
+            return Q.NullQuery
+        if len(words) > MAX_PREFIX_TERMS:
+            words.sort(key=lambda w: reader.doc_frequency(node.fieldname, w), reverse=True)
+            words = words[:MAX_PREFIX_TERMS]
+            notices.append(
+                f"« {node.text}* » correspond à beaucoup de mots : seuls les {MAX_PREFIX_TERMS} plus fréquents sont cherchés."
+            )
+        terms = Q.Or([Q.Term(node.fieldname, w) for w in words])
+        terms.matcher_type = Q.Or.ARRAY_MATCHER
+        return terms
+
+    return query.accept(expand)
 
 
-def _webinar_matches(searcher, parsed: ParsedQuery, request: SearchRequest, themes) -> list[WebinarMatch]:
-    results = searcher.search(Q.And([Q.Term("kind", "webinar"), parsed.query]), limit=None, terms=False)
+def _webinar_matches(searcher, query: Q.Query, parsed: ParsedQuery, request: SearchRequest, themes) -> list[WebinarMatch]:
+    results = searcher.search(query, filter=Q.Term("kind", "webinar"), limit=None, terms=False)
     out = []
     for hit in results:
         wid = int(hit["webinar"])
@@ -375,11 +412,11 @@ def _webinar_matches(searcher, parsed: ParsedQuery, request: SearchRequest, them
     return out
 
 
-def _resource_matches(searcher, parsed: ParsedQuery, request: SearchRequest, limit: int = 10) -> list[ResourceMatch]:
-    clauses = [Q.Term("kind", "resource"), parsed.query]
+def _resource_matches(searcher, query: Q.Query, parsed: ParsedQuery, request: SearchRequest, limit: int = 10) -> list[ResourceMatch]:
+    only = Q.Term("kind", "resource")
     if request.theme:
-        clauses.append(Q.Term("themes", request.theme))
-    results = searcher.search(Q.And(clauses), limit=limit, terms=False)
+        only = Q.And([only, Q.Term("themes", request.theme)])
+    results = searcher.search(query, filter=only, limit=limit, terms=False)
     return [
         ResourceMatch(int(hit["resource"]), highlight(hit.get("text", ""), parsed.terms, parsed.prefixes, window=40), hit.score)
         for hit in results
@@ -444,4 +481,6 @@ def search_resources(store: IndexStore, text: str, theme: str | None = None, lim
     parsed = parse_query(text)
     if parsed.query is None:
         return []
-    return _resource_matches(store.searcher(), parsed, SearchRequest(text=text, theme=theme), limit=limit)
+    searcher = store.searcher()
+    query = _expand_prefixes(parsed.query, searcher, [])
+    return _resource_matches(searcher, query, parsed, SearchRequest(text=text, theme=theme), limit=limit)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import threading
 import time
@@ -21,11 +20,11 @@ from typing import Iterable
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
+from search_index.analysis import query_words
 from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
 from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema
 
 META_FILE = "portal-index.json"
-_WORDS = re.compile(r"\w+")
 
 
 class IndexUnavailable(RuntimeError):
@@ -286,9 +285,8 @@ def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int) -> None:
     if cue.speaker:
         fields["speaker"] = cue.speaker
     if cue.next_text:
-        # Twice the words kept in the bridge, since stop words are dropped by the analyser.
-        head = " ".join(_WORDS.findall(cue.next_text)[: BRIDGE_WORDS * 2])
-        tail = " ".join(_WORDS.findall(cue.text)[-BRIDGE_WORDS * 2 :])
+        head = " ".join(query_words(cue.next_text)[:BRIDGE_WORDS])
+        tail = " ".join(query_words(cue.text)[-BRIDGE_WORDS:])
         fields["bridge"] = f"{tail} {head}"
         fields["head"] = head
     writer.add_document(**fields)
