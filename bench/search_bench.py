@@ -14,8 +14,8 @@ For each size (in hours of speech) the script:
    one warm-up pass, along three paths:
    - ``direct``: ``search_index.query.search(store, SearchRequest(...))``, the portal's own search;
    - ``http``:   ``GET /api/v1/search`` through Flask's test client (adds the database and JSON);
-   - ``bare``:   a plain Whoosh search on the same index for the top 10 cues (query AND
-     ``kind:cue``, ``limit=10``, theme as a ``filter``), without grouping, facets, highlighting or
+   - ``bare``:   a plain Whoosh search on the same index for the top 10 cues (the parsed query,
+     other documents masked, ``limit=10``, theme as a ``filter``), without grouping, facets, highlighting or
      suggestions. Not a strict floor: Whoosh 2.7.4's top-N pruning can be slower than collecting
      every hit, and it can miss the best-scoring cue (the last column counts agreements);
 5. measures how long a new 90-minute transcript takes to become searchable (from the call to
@@ -574,7 +574,7 @@ class Bench:
         from whoosh import query as Q
 
         from portal.services import indexing
-        from search_index.query import SearchRequest, parse_query, search
+        from search_index.query import NOT_CUES, SearchRequest, parse_query, search
 
         store = indexing.get_store(app)
         client = app.test_client()
@@ -592,9 +592,8 @@ class Bench:
         def bare(q: BenchQuery) -> list[dict]:
             parsed = parse_query(q.text)
             searcher = store.searcher()
-            whoosh_query = Q.And([parsed.query, Q.Term("kind", "cue")])
             theme_filter = Q.Term("themes", q.theme) if q.theme else None
-            results = searcher.search(whoosh_query, limit=10, filter=theme_filter)
+            results = searcher.search(parsed.query, mask=NOT_CUES, limit=10, filter=theme_filter)
             return [hit.fields() for hit in results]
 
         runners: dict[str, Callable[[BenchQuery], Any]] = {"direct": direct, "http": http, "bare": bare}

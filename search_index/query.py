@@ -22,8 +22,8 @@ MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 20
 MIN_PREFIX = 2
 MAX_PREFIX_TERMS = 300  # a prefix is expanded to at most this many words, the most frequent first
-# Cue hits are found by excluding the other kinds of document: intersecting with "kind:cue",
-# which matches nearly every document, costs several times the query itself (bench/RESULTS.md).
+# To keep cues only, mask the other kinds of document: intersecting with "kind:cue", which
+# matches nearly every document, costs several times the query itself (bench/RESULTS.md).
 NOT_CUES = Q.Or([Q.Term("kind", "webinar"), Q.Term("kind", "resource")])
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _OR = {"OR", "OU", "|"}
@@ -255,9 +255,18 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
     webinar_themes = cache.webinar_themes
     query = _expand_prefixes(parsed.query, searcher, result.notices)
 
-    cue_results = searcher.search(query, mask=NOT_CUES, limit=None, terms=False)
-    webinar_col, speaker_col = cache.webinar, cache.speaker
-    matches = [(score, docnum, int(webinar_col[docnum]), speaker_col[docnum] or None) for score, docnum in cue_results.top_n]
+    # One pass over the index for every kind of document; the few webinar and resource documents
+    # are set aside by their kind column (three searches would walk the postings three times).
+    everything = searcher.search(query, limit=None, terms=False)
+    kind_col, webinar_col, speaker_col = cache.kind, cache.webinar, cache.speaker
+    matches = []
+    others: dict[str, list[tuple[float, int]]] = {"webinar": [], "resource": []}
+    for score, docnum in everything.top_n:
+        kind = kind_col[docnum]
+        if kind == "cue":
+            matches.append((score, docnum, int(webinar_col[docnum]), speaker_col[docnum] or None))
+        elif kind in others:
+            others[kind].append((score, docnum))
 
     def keep(m, skip: str | None = None) -> bool:
         _, _, wid, spk = m
@@ -320,8 +329,8 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
     result.page = page
 
     if page == 1 and not result.expanded and not request.speaker:
-        result.webinar_matches = _webinar_matches(searcher, query, parsed, request, webinar_themes)
-        result.resource_matches = _resource_matches(searcher, query, parsed, request)
+        result.webinar_matches = _webinar_matches(searcher, others["webinar"], parsed, request, webinar_themes)
+        result.resource_matches = _resource_matches(searcher, others["resource"], parsed, request)
     if result.total_hits == 0 and not result.webinar_matches and not result.resource_matches:
         result.suggestion = _suggest(searcher, request.text, parsed.words)
     return result
@@ -347,6 +356,7 @@ def _hit(searcher, cache: "_Cache", match, parsed: ParsedQuery) -> Hit:
 class _Cache:
     """What a search needs from every matching document, opened once per searcher (a new commit means a new searcher)."""
 
+    kind: object
     webinar: object
     speaker: object
     start: object
@@ -366,6 +376,7 @@ def _searcher_cache(searcher) -> _Cache:
             docnums[int(fields["webinar"])] = docnum
         starts_col = reader.column_reader("starts_at")
         cache = _Cache(
+            kind=reader.column_reader("kind"),
             webinar=reader.column_reader("webinar"),
             speaker=reader.column_reader("speaker"),
             start=reader.column_reader("start_ms"),
@@ -399,28 +410,29 @@ def _expand_prefixes(query: Q.Query, searcher, notices: list[str]) -> Q.Query:
     return query.accept(expand)
 
 
-def _webinar_matches(searcher, query: Q.Query, parsed: ParsedQuery, request: SearchRequest, themes) -> list[WebinarMatch]:
-    results = searcher.search(query, filter=Q.Term("kind", "webinar"), limit=None, terms=False)
+def _webinar_matches(searcher, scored: list[tuple[float, int]], parsed: ParsedQuery, request: SearchRequest, themes) -> list[WebinarMatch]:
     out = []
-    for hit in results:
-        wid = int(hit["webinar"])
+    for score, docnum in scored:
+        fields = searcher.stored_fields(docnum)
+        wid = int(fields["webinar"])
         if request.theme and request.theme not in themes.get(wid, ()):
             continue
         if request.webinar_id is not None and wid != request.webinar_id:
             continue
-        out.append(WebinarMatch(wid, highlight(hit.get("text", ""), parsed.terms, parsed.prefixes, window=40), hit.score))
+        out.append(WebinarMatch(wid, highlight(fields.get("text", ""), parsed.terms, parsed.prefixes, window=40), score))
     return out
 
 
-def _resource_matches(searcher, query: Q.Query, parsed: ParsedQuery, request: SearchRequest, limit: int = 10) -> list[ResourceMatch]:
-    only = Q.Term("kind", "resource")
-    if request.theme:
-        only = Q.And([only, Q.Term("themes", request.theme)])
-    results = searcher.search(query, filter=only, limit=limit, terms=False)
-    return [
-        ResourceMatch(int(hit["resource"]), highlight(hit.get("text", ""), parsed.terms, parsed.prefixes, window=40), hit.score)
-        for hit in results
-    ]
+def _resource_matches(searcher, scored: list[tuple[float, int]], parsed: ParsedQuery, request: SearchRequest, limit: int = 10) -> list[ResourceMatch]:
+    out = []
+    for score, docnum in scored:
+        fields = searcher.stored_fields(docnum)
+        if request.theme and request.theme not in (fields.get("themes") or "").split(","):
+            continue
+        out.append(ResourceMatch(int(fields["resource"]), highlight(fields.get("text", ""), parsed.terms, parsed.prefixes, window=40), score))
+        if len(out) >= limit:
+            break
+    return out
 
 
 def _suggest(searcher, text: str, words: list[str]) -> str | None:
@@ -483,4 +495,5 @@ def search_resources(store: IndexStore, text: str, theme: str | None = None, lim
         return []
     searcher = store.searcher()
     query = _expand_prefixes(parsed.query, searcher, [])
-    return _resource_matches(searcher, query, parsed, SearchRequest(text=text, theme=theme), limit=limit)
+    scored = searcher.search(query, filter=Q.Term("kind", "resource"), limit=None, terms=False).top_n
+    return _resource_matches(searcher, scored, parsed, SearchRequest(text=text, theme=theme), limit=limit)

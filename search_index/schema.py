@@ -8,7 +8,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from search_index.analysis import FOLDING, STEMMING
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # How many words of the next cue a cue's "bridge" holds: phrases of up to BRIDGE_WORDS + 1
 # words said across two cues are found (the hit is the first cue).
 BRIDGE_WORDS = 4
@@ -17,7 +17,7 @@ BRIDGE_WORDS = 4
 def build_schema() -> Schema:
     return Schema(
         doc_id=ID(stored=True, unique=True),
-        kind=ID(stored=True),  # "cue", "webinar" or "resource"
+        kind=ID(stored=True, sortable=True),  # "cue", "webinar" or "resource"
         resource=ID(stored=True),
         webinar=ID(stored=True, sortable=True),
         transcript=ID(stored=True),
