@@ -65,6 +65,37 @@ class DualStemFilter(Filter):
             yield token
 
 
+class PrimaryStemFilter(Filter):
+    """Only the primary stem, stem(fold(w)): the form phrase queries use."""
+
+    is_morph = True
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if not token.stopped:
+                token.text = stem_forms(token.text)[0]
+            yield token
+
+
+class PairFilter(Filter):
+    """Each stem joined to the next (``port plaint`` -> ``port_plaint``): a two-word phrase becomes one term."""
+
+    def __call__(self, tokens):
+        previous = None
+        for token in tokens:
+            if token.stopped:
+                continue
+            current = token.text
+            if previous is not None:
+                token.text = pair_term(previous, current)
+                yield token
+            previous = current
+
+
+def pair_term(first_stem: str, second_stem: str) -> str:
+    return f"{first_stem}_{second_stem}"
+
+
 def _tokenizer() -> RegexTokenizer:
     return RegexTokenizer(WORD_PATTERN)
 
@@ -79,7 +110,13 @@ def folding_analyzer() -> Analyzer:
     return _tokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1) | CharsetFilter(accent_map)
 
 
+def pairs_analyzer() -> Analyzer:
+    """Adjacent word pairs, for fast phrase lookups (a phrase is then checked word by word)."""
+    return _tokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1) | PrimaryStemFilter() | PairFilter()
+
+
 STEMMING = stemming_analyzer()
+PAIRS = pairs_analyzer()
 FOLDING = folding_analyzer()
 _WORDS = _tokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1)
 

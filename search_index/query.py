@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as Q
 
-from search_index.analysis import STEMMING, fold, query_words, stem_forms
+from search_index.analysis import STEMMING, fold, pair_term, query_words, stem_forms
 from search_index.store import IndexStore
 
 MAX_QUERY_CHARS = 500
@@ -237,8 +237,10 @@ def _phrase_from_words(words: list[str]) -> Clause:
     # Said across two cues: in this cue's bridge (its last words + the next cue's first words)
     # but not within the next cue's first words alone, which would make it the next cue's hit.
     across = Q.AndNot(Q.Phrase("bridge", stems), Q.Phrase("head", stems))
+    # The word pairs are single terms: they narrow the documents down before any position is read.
+    pairs = [Q.Term("pairs", pair_term(a, b)) for a, b in zip(stems, stems[1:])]
     terms = {f for w in words for f in stem_forms(w)}
-    return Clause(Q.Or([within, across]), terms=terms, words=words)
+    return Clause(Q.And(pairs + [Q.Or([within, across])]), terms=terms, words=words)
 
 
 # -- searching ------------------------------------------------------------------------------

@@ -264,6 +264,7 @@ def _add_webinar(writer, doc: WebinarDoc) -> None:
         title=doc.title,
         text=doc.text,
         folded=doc.text,
+        pairs=doc.text,
     )
     for cue in doc.cues:
         _add_cue(writer, cue, themes, doc.starts_at_ms)
@@ -284,11 +285,13 @@ def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int) -> None:
     )
     if cue.speaker:
         fields["speaker"] = cue.speaker
+    fields["pairs"] = cue.text
     if cue.next_text:
         head = " ".join(query_words(cue.next_text)[:BRIDGE_WORDS])
         tail = " ".join(query_words(cue.text)[-BRIDGE_WORDS:])
         fields["bridge"] = f"{tail} {head}"
         fields["head"] = head
+        fields["pairs"] = f"{cue.text} {head}"
     writer.add_document(**fields)
 
 
@@ -303,4 +306,5 @@ def _add_resource(writer, doc: ResourceDoc) -> None:
         title=doc.title,
         text=doc.text,
         folded=doc.text,
+        pairs=doc.text,
     )

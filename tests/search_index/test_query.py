@@ -40,3 +40,40 @@ def test_highlight_prefix_and_window():
     html = highlight(text, set(), {"discrimin"}, window=20)
     assert "<mark>discriminations</mark>" in html and html.startswith("… ") and html.endswith(" …")
     assert len(html.split()) < 30
+
+
+def _index(tmp_path, texts):
+    from search_index.documents import CueDoc, WebinarDoc
+    from search_index.store import IndexStore
+
+    store = IndexStore(tmp_path / "ix")
+    cues = tuple(
+        CueDoc(i + 1, 1, 1, i * 1000, i * 1000 + 900, text, "Intervenante", texts[i + 1] if i + 1 < len(texts) else "")
+        for i, text in enumerate(texts)
+    )
+    store.rebuild([WebinarDoc(1, "w", "Titre", "Titre", ("law",), 0, 1, cues)])
+    return store
+
+
+def _starts(store, text):
+    from search_index.query import SearchRequest, search
+
+    result = search(store, SearchRequest(text=text, webinar_id=1, hits_per_page=50))
+    return sorted(h.start_ms for g in result.groups for h in g.hits)
+
+
+def test_phrases_within_and_across_cues_without_duplicates(tmp_path):
+    store = _index(
+        tmp_path,
+        [
+            "Vous pouvez aussi porter",
+            "plainte directement auprès du procureur.",
+            "Il faut porter plainte vite.",
+            "Porter un regard, puis plainte.",
+        ],
+    )
+    assert _starts(store, '"porter plainte"') == [0, 2000]  # across cues 1-2 (at the first), and within cue 3
+    assert _starts(store, '"porter plainte directement"') == [0]  # three words across the boundary
+    assert _starts(store, '"plainte directement"') == [1000]  # within cue 2 only, not again at cue 1
+    assert _starts(store, '"plainte porter"') == []
+    assert _starts(store, "porter plainte") == [2000, 3000]  # both words in one cue, any order
