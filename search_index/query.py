@@ -234,13 +234,16 @@ def _phrase_clause(phrase: str) -> tuple[Clause | None, str | None]:
 def _phrase_from_words(words: list[str]) -> Clause:
     stems = [stem_forms(w)[0] for w in words]
     within = Q.Phrase("text", stems)
-    # Said across two cues: in this cue's bridge (its last words + the next cue's first words)
-    # but not within the next cue's first words alone, which would make it the next cue's hit.
-    across = Q.AndNot(Q.Phrase("bridge", stems), Q.Phrase("head", stems))
-    # The word pairs are single terms: they narrow the documents down before any position is read.
-    pairs = [Q.Term("pairs", pair_term(a, b)) for a, b in zip(stems, stems[1:])]
+    # Longer phrases said across two cues: in this cue's bridge (its last words + the next cue's
+    # first words) but not within the next cue's first words alone (that is the next cue's hit).
     terms = {f for w in words for f in stem_forms(w)}
-    return Clause(Q.And(pairs + [Q.Or([within, across])]), terms=terms, words=words)
+    pairs = [Q.Term("pairs", pair_term(a, b)) for a, b in zip(stems, stems[1:])]
+    if len(pairs) == 1:
+        # Two words: one indexed pair, adjacent within a cue or across a cue's end, exactly; no
+        # position is read (Whoosh reads positions in pure Python, the slow part of phrases).
+        return Clause(pairs[0], terms=terms, words=words)
+    across = Q.AndNot(Q.Phrase("bridge", stems), Q.Phrase("head", stems))
+    return Clause(Q.Or([Q.And(pairs + [within]), across]), terms=terms, words=words)
 
 
 # -- searching ------------------------------------------------------------------------------

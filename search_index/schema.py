@@ -8,7 +8,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from search_index.analysis import FOLDING, PAIRS, STEMMING
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # How many words of the next cue a cue's "bridge" holds: phrases of up to BRIDGE_WORDS + 1
 # words said across two cues are found (the hit is the first cue).
 BRIDGE_WORDS = 4
@@ -34,7 +34,6 @@ def build_schema() -> Schema:
         # a phrase found in the bridge but not in the next cue's head alone spans the two.
         bridge=TEXT(analyzer=STEMMING, phrase=True),
         head=TEXT(analyzer=STEMMING, phrase=True),
-        # Adjacent stem pairs of the cue and of the next cue's first words: a phrase query first
-        # looks its pairs up (one term each, cheap), then checks positions only where they all are.
+        # Adjacent stem pairs of the cue, plus the pair across its end: a two-word phrase is one term.
         pairs=TEXT(analyzer=PAIRS, phrase=False),
     )

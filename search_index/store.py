@@ -287,11 +287,14 @@ def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int) -> None:
         fields["speaker"] = cue.speaker
     fields["pairs"] = cue.text
     if cue.next_text:
-        head = " ".join(query_words(cue.next_text)[:BRIDGE_WORDS])
+        next_words = query_words(cue.next_text)
+        head = " ".join(next_words[:BRIDGE_WORDS])
         tail = " ".join(query_words(cue.text)[-BRIDGE_WORDS:])
         fields["bridge"] = f"{tail} {head}"
         fields["head"] = head
-        fields["pairs"] = f"{cue.text} {head}"
+        # The pair made of this cue's last word and the next cue's first: a two-word phrase said
+        # across the two is found at this cue, and only here.
+        fields["pairs"] = f"{cue.text} {next_words[0]}" if next_words else cue.text
     writer.add_document(**fields)
 
 
