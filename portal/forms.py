@@ -110,6 +110,11 @@ class SpeakerForm(FlaskForm):
 
 
 class ThemeForm(FlaskForm):
+    slug = StringField(
+        "Identifiant (slug)",
+        validators=[Optional(), Length(max=40), Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=SLUG_MESSAGE)],
+        description="Pour un nouveau thème seulement ; il ne change plus ensuite (les liens en dépendent).",
+    )
     label = StringField("Libellé", validators=[DataRequired(REQUIRED), Length(max=120)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
 

@@ -266,19 +266,35 @@ def themes():
     return render_template("admin/themes.html", themes=list(db.session.scalars(select(Theme).order_by(Theme.position))))
 
 
+@bp.route("/themes/new", methods=["GET", "POST"])
 @bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
-def theme_edit(theme_id: int):
-    theme = db.session.get(Theme, theme_id)
-    if theme is None:
+def theme_edit(theme_id: int | None = None):
+    theme = db.session.get(Theme, theme_id) if theme_id else None
+    if theme_id and theme is None:
         abort(404)
     form = ThemeForm(obj=theme)
     if form.validate_on_submit():
-        theme.label, theme.description = form.label.data.strip(), form.description.data or ""
-        audit.record("theme.save", "theme", theme.id, theme.label)
-        db.session.commit()
-        flash("Thème enregistré.", "success")
-        return redirect(url_for("admin.themes"))
-    return render_template("admin/simple_form.html", form=form, title=f"Thème « {theme.slug} »", back=url_for("admin.themes")), 400 if form.errors else 200
+        if theme is None:
+            slug = (form.slug.data or "").strip()
+            if not slug:
+                form.slug.errors.append("Un nouveau thème a besoin d'un identifiant.")
+            elif db.session.scalar(select(Theme).filter_by(slug=slug)):
+                form.slug.errors.append("Ce thème existe déjà.")
+            else:
+                position = (db.session.scalar(select(func.max(Theme.position))) or 0) + 1
+                theme = Theme(slug=slug, position=position)
+                db.session.add(theme)
+        if theme is not None and not form.slug.errors:
+            theme.label, theme.description = form.label.data.strip(), form.description.data or ""
+            db.session.flush()
+            audit.record("theme.save", "theme", theme.id, theme.label)
+            db.session.commit()
+            flash("Thème enregistré.", "success")
+            return redirect(url_for("admin.themes"))
+    title = f"Thème « {theme.slug} »" if theme else "Nouveau thème"
+    if theme is not None:
+        del form.slug  # a slug is fixed once created: links and filters use it
+    return render_template("admin/simple_form.html", form=form, title=title, back=url_for("admin.themes")), 400 if form.errors else 200
 
 
 # -- accounts --------------------------------------------------------------------------------------

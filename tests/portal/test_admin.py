@@ -302,3 +302,22 @@ def test_file_over_the_transcript_limit_is_refused_with_its_size(demo_app, demo_
     raw = b"WEBVTT\n\n" + b"00:00:01.000 --> 00:00:02.000\nbla bla\n\n" * 40
     html = upload(demo_admin, _session2_id(demo_app), raw).get_data(as_text=True)
     assert "au-delà de la limite" in html
+
+
+def test_admin_creates_and_edits_themes_and_speakers(admin_client, app):
+    token = csrf_token(admin_client, "/admin/themes/new")
+    bad = admin_client.post("/admin/themes/new", data={"csrf_token": token, "slug": "Pas Bon", "label": "X"})
+    assert bad.status_code == 400 and "Uniquement des minuscules" in bad.get_data(as_text=True)
+    assert admin_client.post("/admin/themes/new", data={"csrf_token": token, "slug": "law", "label": "X"}).status_code == 400
+    assert admin_client.post("/admin/themes/new", data={"csrf_token": token, "slug": "moderation", "label": "Modération", "description": "d"}).status_code == 302
+    assert "Modération" in app.test_client().get("/").get_data(as_text=True)
+    from portal.models import Theme
+
+    with app.app_context():
+        theme_id = db.session.scalar(select(Theme.id).filter_by(slug="moderation"))
+    admin_client.post(f"/admin/themes/{theme_id}", data={"csrf_token": token, "label": "Modération des contenus", "description": "d"})
+    assert "Modération des contenus" in app.test_client().get("/themes/moderation").get_data(as_text=True)
+    created = admin_client.post("/admin/speakers/new", data={"csrf_token": token, "name": "Personne Test", "affiliation": "Asso", "bio": "Bio"})
+    assert created.status_code == 302
+    duplicate = admin_client.post("/admin/speakers/new", data={"csrf_token": token, "name": "Personne Test"})
+    assert duplicate.status_code == 400 and "déjà ce nom" in duplicate.get_data(as_text=True)
