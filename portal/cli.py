@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from media_meta.errors import TranscriptError
 from portal.extensions import db
-from portal.models import ROLES, User, Webinar
+from portal.models import ROLES, Webinar
 
 DEMO_CATALOGUE = Path(__file__).resolve().parent.parent / "demo" / "catalogue.json"
 

@@ -20,8 +20,9 @@ from media_meta.sources import parse_media_source
 from media_meta.timecodes import parse_timecode
 from media_meta.vtt import parse_chapters
 from portal.extensions import db
-from portal.models import Chapter, Speaker, Theme, Webinar, WebinarSpeaker
+from portal.models import RESOURCE_KINDS, Chapter, Resource, ResourceLink, Speaker, Theme, Webinar, WebinarSpeaker
 from portal.services import indexing
+from portal.services.resources import ResourceData, ResourceError, check_file, check_url, link_resource, save_resource
 from portal.services.transcripts import check_transcript, ingest_transcript
 
 THEMES = (
@@ -51,7 +52,7 @@ class ImportReport:
 
 @dataclass
 class _ResourceSpec:
-    data: "ResourceData"
+    data: ResourceData
     upload: tuple[bytes, str] | None
     links: list[tuple[str, int | None, str]]  # webinar slug, moment, note
 
@@ -266,9 +267,6 @@ def _validate_chapters(raw: Any, where: str, base_dir: Path) -> list[tuple[int, 
 
 
 def _validate_resource(entry: Any, where: str, base_dir: Path, default_slug: str | None = None) -> _ResourceSpec:
-    from portal.models import RESOURCE_KINDS
-    from portal.services.resources import ResourceData, ResourceError, check_file, check_url
-
     if not isinstance(entry, dict):
         raise CatalogueError(f"{where} : objet attendu.")
     title = str(entry.get("title") or "").strip()
@@ -317,9 +315,6 @@ def _validate_resource(entry: Any, where: str, base_dir: Path, default_slug: str
 
 def _apply_resource(spec: _ResourceSpec) -> bool:
     """Create or update one resource and its links; True if anything changed."""
-    from portal.models import Resource, ResourceLink
-    from portal.services.resources import link_resource, save_resource
-
     existing = None
     if spec.upload is not None:
         digest = hashlib.sha256(spec.upload[0]).hexdigest()[:32]
