@@ -22,7 +22,6 @@ MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 20
 MIN_PREFIX = 2
 MAX_PREFIX_TERMS = 300  # a prefix is expanded to at most this many words, the most frequent first
-TOP_HITS = 200  # best hits scored to order the webinar groups; the rest are only counted
 # To keep cues only, mask the other kinds of document: intersecting with "kind:cue", which
 # matches nearly every document, costs several times the query itself (bench/RESULTS.md).
 NOT_CUES = Q.Or([Q.Term("kind", "webinar"), Q.Term("kind", "resource")])
@@ -261,21 +260,21 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
     webinar_themes = cache.webinar_themes
     query = _expand_prefixes(parsed.query, searcher, result.notices)
 
-    # Counting pass, unscored: every matching document once, for totals, groups and facets.
-    # Scoring every hit is what made common words slow on large indexes (bench/RESULTS.md);
-    # scores are asked for below only for the hits a page shows.
+    # One pass over the index for every kind of document; the few webinar and resource documents
+    # are set aside by their kind column (three searches would walk the postings three times).
+    everything = searcher.search(query, limit=None, terms=False)
     kind_col, webinar_col, speaker_col = cache.kind, cache.webinar, cache.speaker
-    matches: list[tuple[int, int, str | None]] = []  # docnum, webinar, speaker
-    others: dict[str, list[int]] = {"webinar": [], "resource": []}
-    for docnum in searcher.docs_for_query(query):
+    matches = []
+    others: dict[str, list[tuple[float, int]]] = {"webinar": [], "resource": []}
+    for score, docnum in everything.top_n:
         kind = kind_col[docnum]
         if kind == "cue":
-            matches.append((docnum, int(webinar_col[docnum]), speaker_col[docnum] or None))
+            matches.append((score, docnum, int(webinar_col[docnum]), speaker_col[docnum] or None))
         elif kind in others:
-            others[kind].append(docnum)
+            others[kind].append((score, docnum))
 
     def keep(m, skip: str | None = None) -> bool:
-        _, wid, spk = m
+        _, _, wid, spk = m
         if skip != "themes" and request.theme and request.theme not in webinar_themes.get(wid, ()):
             return False
         if skip != "speakers" and request.speaker and spk != request.speaker:
@@ -290,97 +289,68 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
         for m in matches:
             if keep(m, skip=name):
                 if name == "themes":
-                    counts.update(webinar_themes.get(m[1], ()))
+                    counts.update(webinar_themes.get(m[2], ()))
                 elif name == "speakers":
-                    if m[2]:
-                        counts[m[2]] += 1
+                    if m[3]:
+                        counts[m[3]] += 1
                 else:
-                    counts[str(m[1])] += 1
+                    counts[str(m[2])] += 1
         result.facets[name] = dict(counts.most_common())
 
     kept = [m for m in matches if keep(m)]
     result.total_hits = len(kept)
     by_webinar: dict[int, list] = defaultdict(list)
     for m in kept:
-        by_webinar[m[1]].append(m)
+        by_webinar[m[2]].append(m)
 
-    filters = [Q.Term("themes", request.theme)] if request.theme else []
-    if request.speaker:
-        filters.append(Q.Term("speaker", request.speaker))
-    if request.webinar_id is not None:
-        filters.append(Q.Term("webinar", str(request.webinar_id)))
-
-    def ranked(limit: int, webinar_id: int | None = None) -> list[tuple[float, int]]:
-        """The best ``limit`` cues under the request's filters (Whoosh prunes the rest)."""
-        wanted = filters + ([Q.Term("webinar", str(webinar_id))] if webinar_id is not None else [])
-        only = Q.And(wanted) if len(wanted) > 1 else (wanted[0] if wanted else None)
-        return list(searcher.search(query, filter=only, mask=NOT_CUES, limit=limit, terms=False).top_n)
-
-    def by_time(items: list) -> list[tuple[float, int]]:
-        return [(0.0, m[0]) for m in sorted(items, key=lambda m: cache.start[m[0]])]
+    groups_order = list(by_webinar)
+    if request.sort == "date":
+        starts = cache.webinar_starts
+        groups_order.sort(key=lambda wid: starts.get(wid, 0), reverse=True)
+    else:
+        groups_order.sort(key=lambda wid: by_webinar[wid][0][0], reverse=True)
 
     page = max(1, request.page)
     if result.expanded:
-        total = len(by_webinar.get(request.webinar_id, []))
-        result.pages = max(1, math.ceil(total / request.hits_per_page))
-        page = min(page, result.pages)
-        if total:
-            upto = page * request.hits_per_page
-            scored = by_time(by_webinar[request.webinar_id])[:upto] if request.sort == "date" else ranked(upto)
-            shown = scored[(page - 1) * request.hits_per_page : upto]
-            group = Group(request.webinar_id, total, [], shown[0][0] if shown else 0.0)
-            group.hits = [_hit(searcher, cache, s, d, parsed) for s, d in shown]
-            result.groups = [group]
-    else:
-        best: dict[int, float] = {}
-        top_hits: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        if request.sort != "date":
-            for score, docnum in ranked(TOP_HITS):
-                wid = int(webinar_col[docnum])
-                best.setdefault(wid, score)
-                top_hits[wid].append((score, docnum))
-        order = list(by_webinar)
+        hits = by_webinar.get(request.webinar_id, [])
         if request.sort == "date":
-            order.sort(key=lambda wid: cache.webinar_starts.get(wid, 0), reverse=True)
-        else:  # by the best hit; webinars with no hit among the best come after, most hits first
-            order.sort(key=lambda wid: (wid not in best, -best.get(wid, 0.0), -len(by_webinar[wid])))
-        result.pages = max(1, math.ceil(len(order) / request.groups_per_page))
+            hits = sorted(hits, key=lambda m: cache.start[m[1]])
+        result.pages = max(1, math.ceil(len(hits) / request.hits_per_page))
         page = min(page, result.pages)
-        for wid in order[(page - 1) * request.groups_per_page : page * request.groups_per_page]:
-            count = len(by_webinar[wid])
-            want = min(request.hits_per_group, count)
+        shown = hits[(page - 1) * request.hits_per_page : page * request.hits_per_page]
+        if hits:
+            result.groups = [Group(request.webinar_id, len(hits), [], hits[0][0])]
+            result.groups[0].hits = [_hit(searcher, cache, m, parsed) for m in shown]
+    else:
+        result.pages = max(1, math.ceil(len(groups_order) / request.groups_per_page))
+        page = min(page, result.pages)
+        for wid in groups_order[(page - 1) * request.groups_per_page : page * request.groups_per_page]:
+            ranked = by_webinar[wid]
             if request.sort == "date":
-                shown = by_time(by_webinar[wid])[:want]
-            else:
-                shown = top_hits.get(wid, [])[:want]
-                if len(shown) < want:
-                    shown = ranked(want, wid)
-            group = Group(wid, count, [], shown[0][0] if shown else 0.0)
-            group.hits = [_hit(searcher, cache, s, d, parsed) for s, d in shown]
+                ranked = sorted(ranked, key=lambda m: cache.start[m[1]])
+            group = Group(wid, len(by_webinar[wid]), [], by_webinar[wid][0][0])
+            group.hits = [_hit(searcher, cache, m, parsed) for m in ranked[: request.hits_per_group]]
             result.groups.append(group)
     result.page = page
 
     if page == 1 and not result.expanded and not request.speaker:
-        if others["webinar"]:
-            scored = searcher.search(query, filter=Q.Term("kind", "webinar"), limit=None, terms=False).top_n
-            result.webinar_matches = _webinar_matches(searcher, scored, parsed, request, webinar_themes)
-        if others["resource"]:
-            scored = searcher.search(query, filter=Q.Term("kind", "resource"), limit=None, terms=False).top_n
-            result.resource_matches = _resource_matches(searcher, scored, parsed, request)
+        result.webinar_matches = _webinar_matches(searcher, others["webinar"], parsed, request, webinar_themes)
+        result.resource_matches = _resource_matches(searcher, others["resource"], parsed, request)
     if result.total_hits == 0 and not result.webinar_matches and not result.resource_matches:
         result.suggestion = _suggest(searcher, request.text, parsed.words)
     return result
 
 
-def _hit(searcher, cache: "_Cache", score: float, docnum: int, parsed: ParsedQuery) -> Hit:
+def _hit(searcher, cache: "_Cache", match, parsed: ParsedQuery) -> Hit:
+    score, docnum, wid, speaker = match
     fields = searcher.stored_fields(docnum)
     text = fields.get("text", "")
     return Hit(
         cue_id=int(fields["doc_id"].split(":", 1)[1]),
-        webinar_id=int(cache.webinar[docnum]),
+        webinar_id=wid,
         start_ms=int(cache.start[docnum] or 0),
         end_ms=int(fields.get("end_ms", 0)),
-        speaker=cache.speaker[docnum] or None,
+        speaker=speaker,
         text=text,
         snippet_html=highlight(text, parsed.terms, parsed.prefixes),
         score=float(score),

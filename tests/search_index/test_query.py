@@ -77,27 +77,3 @@ def test_phrases_within_and_across_cues_without_duplicates(tmp_path):
     assert _starts(store, '"plainte directement"') == [1000]  # within cue 2 only, not again at cue 1
     assert _starts(store, '"plainte porter"') == []
     assert _starts(store, "porter plainte") == [2000, 3000]  # both words in one cue, any order
-
-
-def test_groups_outside_the_scored_top_still_show_their_best_hits(tmp_path, monkeypatch):
-    from search_index import query
-    from search_index.documents import CueDoc, WebinarDoc
-    from search_index.store import IndexStore
-
-    store = IndexStore(tmp_path / "ix")
-    docs = []
-    for wid in (1, 2, 3):
-        cues = tuple(
-            CueDoc(wid * 100 + i, wid, wid, i * 1000, i * 1000 + 900, f"Le harcèlement en ligne, exemple {i}." * (wid if i == 0 else 1))
-            for i in range(4)
-        )
-        docs.append(WebinarDoc(wid, f"w{wid}", f"Titre {wid}", "Titre", ("law",), wid * 1000, wid, cues))
-    store.rebuild(docs)
-    monkeypatch.setattr(query, "TOP_HITS", 1)  # only one webinar's hit is scored up front
-    result = query.search(store, query.SearchRequest(text="harcelement", hits_per_group=2))
-    assert result.total_hits == 12 and [g.hit_count for g in result.groups] == [4, 4, 4]
-    assert all(len(g.hits) == 2 and g.hits[0].score >= g.hits[1].score > 0 for g in result.groups)
-    assert len({g.webinar_id for g in result.groups}) == 3
-    by_date = query.search(store, query.SearchRequest(text="harcelement", sort="date"))
-    assert [g.webinar_id for g in by_date.groups] == [3, 2, 1]
-    assert [h.start_ms for h in by_date.groups[0].hits] == [0, 1000, 2000]
