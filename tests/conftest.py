@@ -167,29 +167,28 @@ def _make_user(app, email: str, password: str, role: str) -> int:
         return user.id
 
 
+def signed_in_client(app, email: str, password: str, role: str):
+    """A test client of a new account of ``role``, signed in through the real form."""
+    _make_user(app, email, password, role)
+    client = app.test_client()
+    assert sign_in(client, email, password).status_code == 302
+    return client
+
+
 @pytest.fixture
 def admin_client(app):
-    _make_user(app, "admin@example.org", ADMIN_PASSWORD, "admin")
-    client = app.test_client()
-    assert sign_in(client, "admin@example.org", ADMIN_PASSWORD).status_code == 302
-    return client
+    return signed_in_client(app, "admin@example.org", ADMIN_PASSWORD, "admin")
 
 
 @pytest.fixture
 def trainer_client(app):
-    _make_user(app, "trainer@example.org", TRAINER_PASSWORD, "trainer")
-    client = app.test_client()
-    assert sign_in(client, "trainer@example.org", TRAINER_PASSWORD).status_code == 302
-    return client
+    return signed_in_client(app, "trainer@example.org", TRAINER_PASSWORD, "trainer")
 
 
 @pytest.fixture
 def demo_admin(demo_app):
     """The demo portal and a signed-in admin's client."""
-    _make_user(demo_app, "admin@example.org", ADMIN_PASSWORD, "admin")
-    client = demo_app.test_client()
-    assert sign_in(client, "admin@example.org", ADMIN_PASSWORD).status_code == 302
-    return client
+    return signed_in_client(demo_app, "admin@example.org", ADMIN_PASSWORD, "admin")
 
 
 def make_pdf(text: str) -> bytes:

@@ -10,25 +10,17 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Clip, Webinar
 from portal.services.transcripts import ingest_transcript
-from tests.conftest import ADMIN_PASSWORD, TRAINER_PASSWORD, _make_user, csrf_token, sign_in
+from tests.conftest import ADMIN_PASSWORD, TRAINER_PASSWORD, csrf_token, signed_in_client
 
 
 @pytest.fixture
 def people(demo_app):
-    _make_user(demo_app, "admin@example.org", ADMIN_PASSWORD, "admin")
-    _make_user(demo_app, "trainer@example.org", TRAINER_PASSWORD, "trainer")
-    _make_user(demo_app, "other@example.org", "amber river folds paper", "trainer")
-    clients = {}
-    for name, email, password in [
-        ("admin", "admin@example.org", ADMIN_PASSWORD),
-        ("trainer", "trainer@example.org", TRAINER_PASSWORD),
-        ("other", "other@example.org", "amber river folds paper"),
-    ]:
-        client = demo_app.test_client()
-        assert sign_in(client, email, password).status_code == 302
-        clients[name] = client
-    clients["anonymous"] = demo_app.test_client()
-    return clients
+    return {
+        "admin": signed_in_client(demo_app, "admin@example.org", ADMIN_PASSWORD, "admin"),
+        "trainer": signed_in_client(demo_app, "trainer@example.org", TRAINER_PASSWORD, "trainer"),
+        "other": signed_in_client(demo_app, "other@example.org", "amber river folds paper", "trainer"),
+        "anonymous": demo_app.test_client(),
+    }
 
 
 def api_create(client, **payload):
