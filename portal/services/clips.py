@@ -125,17 +125,25 @@ def update_clip(user: User, clip: Clip, start_ms: int, end_ms: int, title: str, 
     return clip
 
 
-def delete_clip(user: User, clip: Clip) -> None:
-    if not can_edit(user, clip):
+def _delete(user: User, owned, action: str, label: str) -> None:
+    if not can_edit(user, owned):
         raise NotAllowed()
-    audit.record("clip.delete", "clip", clip.id, f"{clip.title} ({clip.code})", user=user)
-    db.session.delete(clip)
+    audit.record(action, "clip", owned.id, label, user=user)
+    db.session.delete(owned)
     db.session.commit()
 
 
-def find_clip(code: str) -> Clip | None:
+def _find_by_code(model, code: str):
     normal = normalise_code(code)
-    return db.session.scalar(select(Clip).filter_by(code=normal)) if normal else None
+    return db.session.scalar(select(model).filter_by(code=normal)) if normal else None
+
+
+def delete_clip(user: User, clip: Clip) -> None:
+    _delete(user, clip, "clip.delete", f"{clip.title} ({clip.code})")
+
+
+def find_clip(code: str) -> Clip | None:
+    return _find_by_code(Clip, code)
 
 
 def clip_state(clip: Clip) -> str:
@@ -232,13 +240,8 @@ def duplicate_collection(user: User, collection: Collection) -> Collection:
 
 
 def delete_collection(user: User, collection: Collection) -> None:
-    if not can_edit(user, collection):
-        raise NotAllowed()
-    audit.record("collection.delete", "clip", collection.id, f"parcours « {collection.title} »", user=user)
-    db.session.delete(collection)
-    db.session.commit()
+    _delete(user, collection, "collection.delete", f"parcours « {collection.title} »")
 
 
 def find_collection(code: str) -> Collection | None:
-    normal = normalise_code(code)
-    return db.session.scalar(select(Collection).filter_by(code=normal)) if normal else None
+    return _find_by_code(Collection, code)
