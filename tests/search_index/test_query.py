@@ -77,3 +77,86 @@ def test_phrases_within_and_across_cues_without_duplicates(tmp_path):
     assert _starts(store, '"plainte directement"') == [1000]  # within cue 2 only, not again at cue 1
     assert _starts(store, '"plainte porter"') == []
     assert _starts(store, "porter plainte") == [2000, 3000]  # both words in one cue, any order
+
+
+def _segmented_store(tmp_path):
+    """Three webinars over three index segments, one of them with deleted documents."""
+    from search_index.documents import CueDoc, WebinarDoc
+    from search_index.store import IndexStore
+
+    speakers = ["Animation", "Intervenante", "Avocate", None]
+    themes = {1: ("law",), 2: ("law", "litigation"), 3: ("algorithms",)}
+
+    def webinar(wid: int, version: int) -> WebinarDoc:
+        cues = tuple(
+            CueDoc(
+                wid * 1000 + version * 100 + i,
+                wid,
+                version,
+                i * 1000,
+                i * 1000 + 900,
+                "Elle a porté plainte hier." if (i * wid + version) % 3 else "Une autre réponse sans le mot.",
+                speakers[(i + wid) % len(speakers)],
+            )
+            for i in range(20 + wid)
+        )
+        return WebinarDoc(wid, f"w{wid}", f"Webinaire {wid}", "Présentation", themes[wid], wid * 10**9, version, cues)
+
+    store = IndexStore(tmp_path / "ix")
+    store.rebuild([webinar(1, 1), webinar(2, 1)])
+    store.replace_webinar(webinar(3, 1))  # a second segment
+    store.replace_webinar(webinar(1, 2))  # deletes from the first segment, adds a third
+    documents = [webinar(1, 2), webinar(2, 1), webinar(3, 1)]
+    return store, documents, themes
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"theme": "law"}, {"speaker": "Avocate"}, {"webinar_id": 2}, {"theme": "law", "speaker": "Animation"}, {"theme": "algorithms", "webinar_id": 1}],
+)
+def test_groups_facets_and_hits_agree_with_the_documents_across_segments(tmp_path, filters):
+    from search_index.query import SearchRequest, search
+
+    store, documents, themes = _segmented_store(tmp_path)
+    assert len(store.searcher().reader().leaf_readers()) >= 2
+    cues = {c.cue_id: c for w in documents for c in w.cues if "plainte" in c.text}
+
+    def passes(cue, skip=None) -> bool:
+        return (
+            (skip == "themes" or "theme" not in filters or filters["theme"] in themes[cue.webinar_id])
+            and (skip == "speakers" or "speaker" not in filters or cue.speaker == filters["speaker"])
+            and (skip == "webinars" or "webinar_id" not in filters or cue.webinar_id == filters["webinar_id"])
+        )
+
+    expected_facets = {"themes": {}, "speakers": {}, "webinars": {}}
+    for cue in cues.values():
+        if passes(cue, "themes"):
+            for theme in themes[cue.webinar_id]:
+                expected_facets["themes"][theme] = expected_facets["themes"].get(theme, 0) + 1
+        if passes(cue, "speakers") and cue.speaker:
+            expected_facets["speakers"][cue.speaker] = expected_facets["speakers"].get(cue.speaker, 0) + 1
+        if passes(cue, "webinars"):
+            key = str(cue.webinar_id)
+            expected_facets["webinars"][key] = expected_facets["webinars"].get(key, 0) + 1
+    kept = [c for c in cues.values() if passes(c)]
+
+    for sort in ("relevance", "date"):
+        result = search(store, SearchRequest(text="plainte", sort=sort, hits_per_page=100, **filters))
+        assert result.facets == expected_facets
+        assert result.total_hits == len(kept)
+        counts = {w: sum(c.webinar_id == w for c in kept) for w in {c.webinar_id for c in kept}}
+        assert {g.webinar_id: g.hit_count for g in result.groups} == counts
+        for group in result.groups:
+            assert len(group.hits) == (counts[group.webinar_id] if "webinar_id" in filters else min(3, counts[group.webinar_id]))
+            for hit in group.hits:
+                cue = cues[hit.cue_id]  # only the active version's cues, each where it belongs
+                assert (hit.webinar_id, hit.speaker, hit.start_ms) == (group.webinar_id, cue.speaker, cue.start_ms)
+                assert passes(cue)
+            if sort == "date":
+                assert [h.start_ms for h in group.hits] == sorted(h.start_ms for h in group.hits)
+            else:
+                assert [h.score for h in group.hits] == sorted((h.score for h in group.hits), reverse=True)
+        if sort == "date":
+            assert [g.webinar_id for g in result.groups] == sorted(counts, reverse=True)
+        else:
+            assert [g.best_score for g in result.groups] == sorted((g.best_score for g in result.groups), reverse=True)
