@@ -10,14 +10,14 @@ from __future__ import annotations
 import html
 import math
 import re
-import threading
-import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
 from whoosh import query as Q
 
 from search_index.analysis import STEMMING, fold, pair_term, query_words, stem_forms
+from search_index.scoring import score_all
+from search_index.segments import per_segment
 from search_index.store import IndexStore
 
 MAX_QUERY_CHARS = 500
@@ -263,7 +263,7 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
 
     # One pass over the index for every kind of document; the few webinar and resource documents
     # are told apart by their owner code (three searches would walk the postings three times).
-    scored = searcher.search(query, limit=None, terms=False).top_n  # best first
+    scored = score_all(searcher, query)  # best first
     owner, speaker = cache.owner, cache.speaker
     others: dict[int, list[tuple[float, int]]] = {_WEBINAR_DOC: [], _RESOURCE_DOC: []}
     for score, docnum in scored:
@@ -390,34 +390,17 @@ _WEBINAR_DOC = -1
 _RESOURCE_DOC = -2
 
 
-@dataclass(eq=False)
-class _SegmentColumns:
-    """For each document of one index segment: its owner code and its speaker (None if none)."""
+def _segment_columns(leaf) -> tuple[list[int], list[str | None]]:
+    """For each document of one segment: its owner code and its speaker (None if none)."""
 
-    owner: list[int]
-    speaker: list[str | None]
+    def read() -> tuple[list[int], list[str | None]]:
+        pairs = list(zip(leaf.column_reader("kind"), leaf.column_reader("webinar")))
+        codes = {pair: _owner_code(*pair) for pair in set(pairs)}
+        names = list(leaf.column_reader("speaker"))
+        interned = {name: name or None for name in set(names)}
+        return [codes[pair] for pair in pairs], [interned[name] for name in names]
 
-
-# A segment's documents never change (deleting one only hides it), so what is read from a segment
-# serves every searcher that holds it, until no searcher does. Reading it takes about 0.3 s per
-# 100,000 documents; a commit adds a small segment and leaves the big ones as they are.
-_SEGMENTS: "weakref.WeakValueDictionary[str, _SegmentColumns]" = weakref.WeakValueDictionary()
-_SEGMENTS_LOCK = threading.Lock()
-
-
-def _segment_columns(reader) -> _SegmentColumns:
-    key = reader.segment().segment_id()
-    with _SEGMENTS_LOCK:
-        columns = _SEGMENTS.get(key)
-        if columns is None:
-            pairs = list(zip(reader.column_reader("kind"), reader.column_reader("webinar")))
-            codes = {pair: _owner_code(*pair) for pair in set(pairs)}
-            names = list(reader.column_reader("speaker"))
-            interned = {name: name or None for name in set(names)}
-            owner = [codes[pair] for pair in pairs]
-            speaker = [interned[name] for name in names]
-            columns = _SEGMENTS[key] = _SegmentColumns(owner, speaker)
-    return columns
+    return per_segment(leaf, "owner+speaker", read)
 
 
 def _owner_code(kind: str, webinar: str) -> int:
@@ -432,7 +415,6 @@ class _Cache:
 
     owner: list[int]  # by document number: the cue's webinar id, or a negative code for other kinds
     speaker: list[str | None]
-    segments: list[_SegmentColumns]  # keeps the segments' columns alive while this searcher lives
     start: object
     webinar_themes: dict[int, tuple[str, ...]]
     webinar_starts: dict[int, int]
@@ -442,12 +424,12 @@ def _searcher_cache(searcher) -> _Cache:
     cache = getattr(searcher, "_portal_cache", None)
     if cache is None:
         reader = searcher.reader()
-        segments = [_segment_columns(leaf) for leaf, _ in reader.leaf_readers()]
+        segments = [_segment_columns(leaf) for leaf, _ in reader.leaf_readers()] if reader.doc_count_all() else []
         if len(segments) == 1:
-            owner, speaker = segments[0].owner, segments[0].speaker
+            owner, speaker = segments[0]
         else:  # document numbers run through the segments in order
-            owner = [code for seg in segments for code in seg.owner]
-            speaker = [name for seg in segments for name in seg.speaker]
+            owner = [code for seg_owner, _ in segments for code in seg_owner]
+            speaker = [name for _, seg_speaker in segments for name in seg_speaker]
         themes: dict[int, tuple[str, ...]] = {}
         docnums: dict[int, int] = {}
         for docnum in searcher.docs_for_query(Q.Term("kind", "webinar")):
@@ -458,7 +440,6 @@ def _searcher_cache(searcher) -> _Cache:
         cache = _Cache(
             owner=owner,
             speaker=speaker,
-            segments=segments,
             start=reader.column_reader("start_ms"),
             webinar_themes=themes,
             webinar_starts={wid: int(starts_col[d] or 0) for wid, d in docnums.items()},
