@@ -299,11 +299,13 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
             starts = cache.webinar_starts
             order = sorted(hit_count, key=lambda w: starts.get(w, 0), reverse=True)
         else:  # by each webinar's best hit: the order in which webinars first appear among the hits
-            order = list(dict.fromkeys(owner[d] for _, d in scored if owner[d] in hit_count and kept(d)))
+            docnums = [d for _, d in scored] if not request.speaker else [d for _, d in scored if speaker[d] == request.speaker]
+            order = [wid for wid in dict.fromkeys(map(owner.__getitem__, docnums)) if wid in hit_count]
         result.pages = max(1, math.ceil(len(order) / request.groups_per_page))
         page = min(page, result.pages)
         shown = order[(page - 1) * request.groups_per_page : page * request.groups_per_page]
-        best = _best_hits(scored, owner, kept, shown, None if request.sort == "date" else request.hits_per_group)
+        wanted = {wid: hit_count[wid] if request.sort == "date" else min(hit_count[wid], request.hits_per_group) for wid in shown}
+        best = _best_hits(scored, owner, kept, wanted)
         for wid in shown:
             ranked = best[wid]
             if request.sort == "date":
@@ -353,19 +355,18 @@ def _facets(table: Counter, request: SearchRequest, webinar_themes: dict[int, tu
     return {name: dict(c.most_common()) for name, c in counts.items()}
 
 
-def _best_hits(scored, owner: list[int], kept, wanted: list[int], per_webinar: int | None) -> dict[int, list]:
-    """The best ``per_webinar`` kept hits (all when None) of each wanted webinar, best first."""
+def _best_hits(scored, owner: list[int], kept, wanted: dict[int, int]) -> dict[int, list]:
+    """The best kept hits of each wanted webinar, best first: as many as ``wanted`` says (which are all there are, at most)."""
     best: dict[int, list] = {wid: [] for wid in wanted}
-    missing = len(wanted)
+    missing = sum(wanted.values())
     for score, docnum in scored:
         hits = best.get(owner[docnum])
-        if hits is None or not kept(docnum) or (per_webinar is not None and len(hits) >= per_webinar):
+        if hits is None or len(hits) == wanted[owner[docnum]] or not kept(docnum):
             continue
         hits.append((score, docnum))
-        if per_webinar is not None and len(hits) == per_webinar:
-            missing -= 1
-            if not missing:
-                break
+        missing -= 1
+        if not missing:
+            break
     return best
 
 
