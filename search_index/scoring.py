@@ -16,6 +16,7 @@ length columns; the version is pinned in requirements.txt.
 from __future__ import annotations
 
 from bisect import bisect_left
+from functools import lru_cache
 from operator import itemgetter
 
 from whoosh import query as Q
@@ -62,10 +63,14 @@ def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores
         return scores
     if kind is Q.Or and not node.minmatch and node.scale is None:
         total: Scores = {}
-        get = total.get
         for sub in node.subqueries:
-            for docnum, score in _evaluate(searcher, sub, within).items():
-                total[docnum] = get(docnum, 0.0) + score
+            part = _evaluate(searcher, sub, within)
+            if len(part) > len(total):
+                total, part = part, total
+            # Only documents both hold need an addition; the rest is one C-level update.
+            for docnum in part.keys() & total.keys():
+                part[docnum] += total[docnum]
+            total.update(part)
         return total
     return _whoosh_scores(searcher, node, within)
 
@@ -98,8 +103,7 @@ def _term_scores(searcher, fieldname: str, text: str, within: set[int] | None) -
     if type(scorer) is not BM25FScorer:
         return _whoosh_scores(searcher, Q.Term(fieldname, text), within)
     idf, k1p1 = scorer.idf, scorer.K1 + 1
-    # Field lengths are stored as one byte each, so the length part of BM25 has 256 values.
-    norms = [scorer.K1 * ((1 - scorer.B) + scorer.B * byte_to_length(b) / scorer.avgfl) for b in range(256)]
+    norms = _length_norms(scorer.K1, scorer.B, scorer.avgfl)
     scores: Scores = {}
     for leaf, offset in searcher.reader().leaf_readers():
         if (fieldname, text) not in leaf:
@@ -131,6 +135,12 @@ def _term_scores(searcher, fieldname: str, text: str, within: set[int] | None) -
                     if docnum + offset in within
                 )
     return scores
+
+
+@lru_cache(maxsize=64)
+def _length_norms(k1: float, b: float, avgfl: float) -> tuple[float, ...]:
+    """The length part of BM25 for each of the 256 length bytes (Whoosh stores a field's length in one byte)."""
+    return tuple(k1 * ((1 - b) + b * byte_to_length(n) / avgfl) for n in range(256))
 
 
 def _blocks(matcher: W3LeafMatcher, wanted: list[int] | None = None):
