@@ -591,10 +591,10 @@ class Bench:
 
         def bare(q: BenchQuery) -> list[dict]:
             parsed = parse_query(q.text)
-            searcher = store.searcher()
             theme_filter = Q.Term("themes", q.theme) if q.theme else None
-            results = searcher.search(parsed.query, mask=NOT_CUES, limit=10, filter=theme_filter)
-            return [hit.fields() for hit in results]
+            with store.searching() as searcher:
+                results = searcher.search(parsed.query, mask=NOT_CUES, limit=10, filter=theme_filter)
+                return [hit.fields() for hit in results]
 
         runners: dict[str, Callable[[BenchQuery], Any]] = {"direct": direct, "http": http, "bare": bare}
         # One warm-up pass: every query along every path (OS cache, Whoosh readers, stem caches, Flask).

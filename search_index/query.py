@@ -257,7 +257,12 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
     result = SearchResult(text=request.text, notices=list(parsed.notices), expanded=request.webinar_id is not None)
     if parsed.query is None:
         return result
-    searcher = store.searcher()
+    with store.searching() as searcher:
+        _run(searcher, parsed, request, result)
+    return result
+
+
+def _run(searcher, parsed: ParsedQuery, request: SearchRequest, result: SearchResult) -> None:
     cache = _searcher_cache(searcher)
     query = _expand_prefixes(parsed.query, searcher, result.notices)
 
@@ -320,7 +325,6 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
         result.resource_matches = _resource_matches(searcher, others[_RESOURCE_DOC], parsed, request)
     if result.total_hits == 0 and not result.webinar_matches and not result.resource_matches:
         result.suggestion = _suggest(searcher, request.text, parsed.words)
-    return result
 
 
 def _webinar_filter(request: SearchRequest, webinar_themes: dict[int, tuple[str, ...]]):
@@ -555,7 +559,7 @@ def search_resources(store: IndexStore, text: str, theme: str | None = None, lim
     parsed = parse_query(text)
     if parsed.query is None:
         return []
-    searcher = store.searcher()
-    query = _expand_prefixes(parsed.query, searcher, [])
-    scored = searcher.search(query, filter=Q.Term("kind", "resource"), limit=None, terms=False).top_n
-    return _resource_matches(searcher, scored, parsed, SearchRequest(text=text, theme=theme), limit=limit)
+    with store.searching() as searcher:
+        query = _expand_prefixes(parsed.query, searcher, [])
+        scored = searcher.search(query, filter=Q.Term("kind", "resource"), limit=None, terms=False).top_n
+        return _resource_matches(searcher, scored, parsed, SearchRequest(text=text, theme=theme), limit=limit)

@@ -15,7 +15,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from contextlib import contextmanager
+from typing import Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
@@ -25,6 +26,7 @@ from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
 from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema
 
 META_FILE = "portal-index.json"
+MAX_IDLE_SEARCHERS = 8  # per process: enough for a threaded server's concurrent searches
 
 
 class IndexUnavailable(RuntimeError):
@@ -57,7 +59,8 @@ class IndexStore:
         self.root = Path(root)
         self.writer_timeout = writer_timeout
         self.limitmb = limitmb
-        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._idle: list[tuple[Path | None, Searcher]] = []  # searchers not in use, with their generation
 
     # -- opening ------------------------------------------------------------------------
 
@@ -95,45 +98,59 @@ class IndexStore:
         generation = self.current_generation()
         return self._read_meta(generation) if generation else {}
 
-    def searcher(self) -> Searcher:
-        """A searcher for this thread, reopened when another generation or commit appears."""
+    @contextmanager
+    def searching(self) -> Iterator[Searcher]:
+        """A searcher of the index as it is now, for this thread alone until the block ends.
+
+        Searchers are pooled: opening one and reading what a search needs from it costs more
+        than most searches (over a second at 1,000 hours), and a Whoosh searcher must not be
+        used by two threads at once. One that another generation or commit made stale is closed
+        and a new one opened.
+        """
+        searcher = self._checkout()
+        try:
+            yield searcher
+        finally:
+            self._checkin(searcher)
+
+    def _checkout(self) -> Searcher:
         generation = self.current_generation()
-        state = getattr(self._local, "state", None)
-        if state is not None and state[0] == generation:
-            searcher = state[1]
-            try:
-                if searcher.up_to_date():
-                    return searcher
-                searcher = searcher.refresh()
-                self._local.state = (generation, searcher)
+        while True:
+            with self._lock:
+                if not self._idle:
+                    break
+                held_generation, searcher = self._idle.pop()
+            if held_generation == generation and _up_to_date(searcher):
                 return searcher
-            except Exception:
-                self._close_local()
-        elif state is not None:
-            self._close_local()
+            _close_quietly(searcher)
         ix = self.open()
         try:
             searcher = ix.searcher()
         except Exception as err:
             raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}).", "corrupt") from err
-        self._local.state = (generation, searcher)
+        searcher._portal_generation = generation
         return searcher
 
-    def _close_local(self) -> None:
-        state = getattr(self._local, "state", None)
-        self._local.state = None
-        if state is not None:
-            try:
-                state[1].close()
-            except Exception:
-                pass
+    def _checkin(self, searcher: Searcher) -> None:
+        with self._lock:
+            if len(self._idle) < MAX_IDLE_SEARCHERS:
+                self._idle.append((searcher._portal_generation, searcher))
+                return
+        _close_quietly(searcher)
+
+    def close(self) -> None:
+        """Close the idle searchers (their files); a later search opens a new one."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for _, searcher in idle:
+            _close_quietly(searcher)
 
     # -- writing ------------------------------------------------------------------------
 
     def replace_webinar(self, doc: WebinarDoc) -> None:
         """Replace every document of one webinar (its description and its cues) in one commit."""
         ix = self.open()
-        writer = ix.writer(timeout=self.writer_timeout, limitmb=self.limitmb)
+        writer = _writer(ix, timeout=self.writer_timeout, limitmb=self.limitmb)
         try:
             writer.delete_by_term("webinar", str(doc.webinar_id))
             _add_webinar(writer, doc)
@@ -144,7 +161,7 @@ class IndexStore:
 
     def delete_webinar(self, webinar_id: int) -> None:
         ix = self.open()
-        writer = ix.writer(timeout=self.writer_timeout)
+        writer = _writer(ix, timeout=self.writer_timeout)
         try:
             writer.delete_by_term("webinar", str(webinar_id))
         except BaseException:
@@ -154,7 +171,7 @@ class IndexStore:
 
     def replace_resource(self, doc: ResourceDoc) -> None:
         ix = self.open()
-        writer = ix.writer(timeout=self.writer_timeout)
+        writer = _writer(ix, timeout=self.writer_timeout)
         try:
             writer.delete_by_term("doc_id", f"r:{doc.resource_id}")
             _add_resource(writer, doc)
@@ -169,7 +186,7 @@ class IndexStore:
     def delete_document(self, doc_id: str) -> None:
         """Remove one document (used by tests and repairs)."""
         ix = self.open()
-        writer = ix.writer(timeout=self.writer_timeout)
+        writer = _writer(ix, timeout=self.writer_timeout)
         writer.delete_by_term("doc_id", doc_id)
         writer.commit()
 
@@ -185,7 +202,7 @@ class IndexStore:
             options = {"limitmb": self.limitmb}
             if procs > 1:
                 options.update(procs=procs, multisegment=True)
-            writer = ix.writer(**options)
+            writer = _writer(ix, **options)
             count_w = count_c = 0
             for doc in webinars:
                 _add_webinar(writer, doc)
@@ -224,29 +241,51 @@ class IndexStore:
 
     def indexed_webinars(self) -> dict[int, IndexedWebinar]:
         """What the index holds per webinar: transcript id, number of cue documents, description."""
-        searcher = self.searcher()
         found: dict[int, dict] = {}
-        for fields in searcher.all_stored_fields():
-            if fields.get("kind") == "resource":
-                continue
-            webinar_id = int(fields["webinar"])
-            entry = found.setdefault(webinar_id, {"transcripts": set(), "cues": 0, "webinar_doc": False})
-            if fields["kind"] == "cue":
-                entry["cues"] += 1
-                entry["transcripts"].add(fields.get("transcript") or "")
-            else:
-                entry["webinar_doc"] = True
+        with self.searching() as searcher:
+            for fields in searcher.all_stored_fields():
+                if fields.get("kind") == "resource":
+                    continue
+                webinar_id = int(fields["webinar"])
+                entry = found.setdefault(webinar_id, {"transcripts": set(), "cues": 0, "webinar_doc": False})
+                if fields["kind"] == "cue":
+                    entry["cues"] += 1
+                    entry["transcripts"].add(fields.get("transcript") or "")
+                else:
+                    entry["webinar_doc"] = True
         return {
             wid: IndexedWebinar(wid, ",".join(sorted(e["transcripts"])), e["cues"], e["webinar_doc"])
             for wid, e in found.items()
         }
 
     def indexed_resources(self) -> set[int]:
-        searcher = self.searcher()
-        return {int(fields["resource"]) for fields in searcher.documents(kind="resource")}
+        with self.searching() as searcher:
+            return {int(fields["resource"]) for fields in searcher.documents(kind="resource")}
 
     def doc_count(self) -> int:
-        return self.searcher().doc_count()
+        with self.searching() as searcher:
+            return searcher.doc_count()
+
+
+def _up_to_date(searcher: Searcher) -> bool:
+    try:
+        return searcher.up_to_date()
+    except Exception:  # its generation was removed, or its files are damaged
+        return False
+
+
+def _close_quietly(searcher: Searcher) -> None:
+    try:
+        searcher.close()
+    except Exception:
+        pass
+
+
+def _writer(ix, **options):
+    # Separate files per segment, not Whoosh's default compound file: a reader of a compound file
+    # copies each part it opens into memory (stored texts, columns), 4 to 5 times the resident
+    # memory of every searching process for the same speed (bench/RESULTS.md).
+    return ix.writer(compound=False, **options)
 
 
 def _add_webinar(writer, doc: WebinarDoc) -> None:

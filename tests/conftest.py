@@ -42,6 +42,15 @@ def _make_app(tmp_path: Path, **overrides):
     )
 
 
+def close_app(app) -> None:
+    """What an app holds open: its database connections and this thread's index searcher."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if "search_store" in app.extensions:
+        app.extensions["search_store"].close()
+
+
 @pytest.fixture
 def app(tmp_path):
     """An empty portal: schema and themes, no webinar."""
@@ -51,9 +60,7 @@ def app(tmp_path):
 
         init_schema()
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture(scope="session")
@@ -69,8 +76,7 @@ def demo_template(tmp_path_factory):
         init_schema()
         import_catalogue_file(DEMO / "catalogue.json")
         indexing.rebuild()
-        db.session.remove()
-        db.engine.dispose()
+    close_app(app)
     return base
 
 
@@ -85,9 +91,7 @@ def demo_app(demo_template, tmp_path):
             shutil.copy2(source, tmp_path / name)
     app = _make_app(tmp_path)
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture

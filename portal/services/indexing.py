@@ -186,8 +186,8 @@ def ensure_index() -> str | None:
     Returns None when the index is usable, else a sentence for the search page.
     """
     try:
-        get_store().searcher()
-        return None
+        with get_store().searching():
+            return None
     except IndexUnavailable as err:
         reason = err.reason
     start_background_rebuild()

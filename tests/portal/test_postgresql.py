@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from portal import create_app
 from portal.extensions import db
 from portal.models import Transcript, Webinar
-from tests.conftest import DEMO
+from tests.conftest import DEMO, close_app
 
 BINARIES = [shutil.which(name) for name in ("initdb", "pg_ctl")]
 
@@ -81,6 +81,5 @@ def test_portal_runs_unchanged_on_postgresql(postgres_url, tmp_path, monkeypatch
         assert db.session.scalar(select(func.count()).select_from(Transcript)) == 4
         s1 = db.session.scalar(select(Webinar).filter_by(slug="session-1-algorithmes"))
         assert s1.local_start.isoformat() == "2024-03-26T12:30:00+01:00"
-        db.session.remove()
-        db.engine.dispose()
+    close_app(app)
     assert (DEMO / "catalogue.json").exists()

@@ -42,11 +42,9 @@ def test_highlight_prefix_and_window():
     assert len(html.split()) < 30
 
 
-def _index(tmp_path, texts):
+def _index(store, texts):
     from search_index.documents import CueDoc, WebinarDoc
-    from search_index.store import IndexStore
 
-    store = IndexStore(tmp_path / "ix")
     cues = tuple(
         CueDoc(i + 1, 1, 1, i * 1000, i * 1000 + 900, text, "Intervenante", texts[i + 1] if i + 1 < len(texts) else "")
         for i, text in enumerate(texts)
@@ -62,9 +60,9 @@ def _starts(store, text):
     return sorted(h.start_ms for g in result.groups for h in g.hits)
 
 
-def test_phrases_within_and_across_cues_without_duplicates(tmp_path):
+def test_phrases_within_and_across_cues_without_duplicates(new_store):
     store = _index(
-        tmp_path,
+        new_store(),
         [
             "Vous pouvez aussi porter",
             "plainte directement auprès du procureur.",
@@ -79,10 +77,9 @@ def test_phrases_within_and_across_cues_without_duplicates(tmp_path):
     assert _starts(store, "porter plainte") == [2000, 3000]  # both words in one cue, any order
 
 
-def _segmented_store(tmp_path):
+def _segmented_store(store):
     """Three webinars over three index segments, one of them with deleted documents."""
     from search_index.documents import CueDoc, WebinarDoc
-    from search_index.store import IndexStore
 
     speakers = ["Animation", "Intervenante", "Avocate", None]
     themes = {1: ("law",), 2: ("law", "litigation"), 3: ("algorithms",)}
@@ -102,7 +99,6 @@ def _segmented_store(tmp_path):
         )
         return WebinarDoc(wid, f"w{wid}", f"Webinaire {wid}", "Présentation", themes[wid], wid * 10**9, version, cues)
 
-    store = IndexStore(tmp_path / "ix")
     store.rebuild([webinar(1, 1), webinar(2, 1)])
     store.replace_webinar(webinar(3, 1))  # a second segment
     store.replace_webinar(webinar(1, 2))  # deletes from the first segment, adds a third
@@ -114,11 +110,12 @@ def _segmented_store(tmp_path):
     "filters",
     [{}, {"theme": "law"}, {"speaker": "Avocate"}, {"webinar_id": 2}, {"theme": "law", "speaker": "Animation"}, {"theme": "algorithms", "webinar_id": 1}],
 )
-def test_groups_facets_and_hits_agree_with_the_documents_across_segments(tmp_path, filters):
+def test_groups_facets_and_hits_agree_with_the_documents_across_segments(new_store, filters):
     from search_index.query import SearchRequest, search
 
-    store, documents, themes = _segmented_store(tmp_path)
-    assert len(store.searcher().reader().leaf_readers()) >= 2
+    store, documents, themes = _segmented_store(new_store())
+    with store.searching() as searcher:
+        assert len(searcher.reader().leaf_readers()) >= 2
     cues = {c.cue_id: c for w in documents for c in w.cues if "plainte" in c.text}
 
     def passes(cue, skip=None) -> bool:

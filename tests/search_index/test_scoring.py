@@ -29,9 +29,10 @@ def searcher(tmp_path_factory):
     store.rebuild([_webinar(1, 1, rng), _webinar(2, 1, rng)])
     store.replace_webinar(_webinar(3, 1, rng))
     store.replace_webinar(_webinar(1, 2, rng))  # deleted documents in the first segment
-    searcher = store.searcher()
-    assert len(searcher.reader().leaf_readers()) >= 2 and searcher.reader().has_deletions()
-    return searcher
+    with store.searching() as searcher:
+        assert len(searcher.reader().leaf_readers()) >= 2 and searcher.reader().has_deletions()
+        yield searcher
+    store.close()
 
 
 @pytest.mark.parametrize(
@@ -74,7 +75,9 @@ def long_searcher(tmp_path_factory):
     cues = tuple(CueDoc(i + 1, 1, 1, i * 1000, i * 1000 + 900, text, "Intervenante") for i, text in enumerate(texts))
     store = IndexStore(tmp_path_factory.mktemp("long"))
     store.rebuild([WebinarDoc(1, "w1", "Titre", "Titre", ("law",), 0, 1, cues)])
-    return store.searcher()
+    with store.searching() as searcher:
+        yield searcher
+    store.close()
 
 
 @pytest.mark.parametrize("text", ["plainte juge", "juge plainte", "juge preuve plainte", "plainte -juge", "preuve -juge", "juge OR preuve"])
