@@ -7,16 +7,18 @@ Nothing a person types raises an error: what cannot be used is dropped and said 
 
 from __future__ import annotations
 
+import heapq
 import html
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from whoosh import query as Q
 
 from search_index.analysis import STEMMING, fold, pair_term, query_words, stem_forms
-from search_index.scoring import score_all
+from search_index.scoring import match_scores, ranked
 from search_index.segments import per_segment
 from search_index.store import IndexStore
 
@@ -266,32 +268,29 @@ def _run(searcher, parsed: ParsedQuery, request: SearchRequest, result: SearchRe
     cache = _searcher_cache(searcher)
     query = _expand_prefixes(parsed.query, searcher, result.notices)
 
-    # One pass over the index for every kind of document; the few webinar and resource documents
-    # are told apart by their owner code (three searches would walk the postings three times).
-    scored = score_all(searcher, query)  # best first
-    owner, speaker = cache.owner, cache.speaker
-    others: dict[int, list[tuple[float, int]]] = {_WEBINAR_DOC: [], _RESOURCE_DOC: []}
-    for score, docnum in scored:
-        if owner[docnum] < 0:
-            others[owner[docnum]].append((score, docnum))
+    # One pass over the index for every kind of document (three searches would read the postings
+    # three times); the few webinar and resource documents are then looked up among the matches.
+    scores = match_scores(searcher, query)
+    owner, key = cache.owner, cache.key
+    others = {code: ranked(scores, [d for d in cache.others if owner[d] == code and d in scores]) for code in (_WEBINAR_DOC, _RESOURCE_DOC)}
     # Hits by (webinar, speaker): every count below is read from this small table, not the hits.
-    table = Counter([(owner[d], speaker[d]) for _, d in scored])
+    table = Counter(map(key.__getitem__, scores))
     webinar_ok = _webinar_filter(request, cache.webinar_themes)
-    speaker_ok = (lambda spk: spk == request.speaker) if request.speaker else (lambda spk: True)
-    table_kept = {key: n for key, n in table.items() if key[0] >= 0 and webinar_ok(key[0]) and speaker_ok(key[1])}
+    table_kept = {k: n for k, n in table.items() if k[0] >= 0 and webinar_ok(k[0]) and (not request.speaker or k[1] == request.speaker)}
     result.facets = _facets(table, request, cache.webinar_themes)
     result.total_hits = sum(table_kept.values())
     hit_count: Counter = Counter()
     for (wid, _), n in table_kept.items():
         hit_count[wid] += n
 
-    def kept(docnum: int) -> bool:
-        return (owner[docnum], speaker[docnum]) in table_kept
+    def hits_of(webinars: set[int]) -> list[tuple[float, int]]:
+        """The kept hits of some webinars, best first."""
+        return ranked(scores, [d for d in scores if owner[d] in webinars and key[d] in table_kept])
 
     page = max(1, request.page)
     if result.expanded:
         wid = request.webinar_id
-        hits = [m for m in scored if owner[m[1]] == wid and kept(m[1])] if wid in hit_count else []
+        hits = hits_of({wid}) if wid in hit_count else []
         if request.sort == "date":
             hits.sort(key=lambda m: cache.start[m[1]])
         result.pages = max(1, math.ceil(len(hits) / request.hits_per_page))
@@ -300,23 +299,23 @@ def _run(searcher, parsed: ParsedQuery, request: SearchRequest, result: SearchRe
         if hits:
             result.groups = [Group(wid, len(hits), [_hit(searcher, cache, m, parsed) for m in shown], hits[0][0])]
     else:
+        result.pages = max(1, math.ceil(len(hit_count) / request.groups_per_page))
+        page = min(page, result.pages)
         if request.sort == "date":
             starts = cache.webinar_starts
             order = sorted(hit_count, key=lambda w: starts.get(w, 0), reverse=True)
-        else:  # by each webinar's best hit: the order in which webinars first appear among the hits
-            docnums = [d for _, d in scored] if not request.speaker else [d for _, d in scored if speaker[d] == request.speaker]
-            order = [wid for wid in dict.fromkeys(map(owner.__getitem__, docnums)) if wid in hit_count]
-        result.pages = max(1, math.ceil(len(order) / request.groups_per_page))
-        page = min(page, result.pages)
+        else:
+            order = _by_best_hit(scores, cache, table_kept, page * request.groups_per_page)
         shown = order[(page - 1) * request.groups_per_page : page * request.groups_per_page]
-        wanted = {wid: hit_count[wid] if request.sort == "date" else min(hit_count[wid], request.hits_per_group) for wid in shown}
-        best = _best_hits(scored, owner, kept, wanted)
+        by_webinar: dict[int, list] = {wid: [] for wid in shown}
+        for match in hits_of(set(shown)):
+            by_webinar[owner[match[1]]].append(match)
         for wid in shown:
-            ranked = best[wid]
+            best = by_webinar[wid]
             if request.sort == "date":
-                ranked = sorted(ranked, key=lambda m: cache.start[m[1]])[: request.hits_per_group]
-            group = Group(wid, hit_count[wid], [], best[wid][0][0])
-            group.hits = [_hit(searcher, cache, m, parsed) for m in ranked]
+                best = sorted(best, key=lambda m: cache.start[m[1]])
+            group = Group(wid, hit_count[wid], [], by_webinar[wid][0][0])
+            group.hits = [_hit(searcher, cache, m, parsed) for m in best[: request.hits_per_group]]
             result.groups.append(group)
     result.page = page
 
@@ -325,6 +324,24 @@ def _run(searcher, parsed: ParsedQuery, request: SearchRequest, result: SearchRe
         result.resource_matches = _resource_matches(searcher, others[_RESOURCE_DOC], parsed, request)
     if result.total_hits == 0 and not result.webinar_matches and not result.resource_matches:
         result.suggestion = _suggest(searcher, request.text, parsed.words)
+
+
+def _by_best_hit(scores: dict[int, float], cache: "_Cache", table_kept: dict, needed: int) -> list[int]:
+    """At least ``needed`` webinars (all there are, if fewer) ordered by their best kept hit.
+
+    Webinars appear in this order among the hits ranked best first; ranking only the best few
+    hundred (a partial sort) finds the first ten webinars without sorting 100,000 hits.
+    """
+    owner, key = cache.owner, cache.key
+    wanted = len({k[0] for k in table_kept})
+    size = max(256, needed * 16)
+    while True:
+        top = heapq.nlargest(size, scores.items(), key=itemgetter(1))
+        top.sort(key=lambda item: (-item[1], item[0]))  # ties by document number, as Whoosh ranks
+        order = list(dict.fromkeys(owner[d] for d, _ in top if key[d] in table_kept))
+        if len(order) >= min(needed, wanted) or size >= len(scores):
+            return order
+        size *= 4
 
 
 def _webinar_filter(request: SearchRequest, webinar_themes: dict[int, tuple[str, ...]]):
@@ -359,21 +376,6 @@ def _facets(table: Counter, request: SearchRequest, webinar_themes: dict[int, tu
     return {name: dict(c.most_common()) for name, c in counts.items()}
 
 
-def _best_hits(scored, owner: list[int], kept, wanted: dict[int, int]) -> dict[int, list]:
-    """The best kept hits of each wanted webinar, best first: as many as ``wanted`` says (which are all there are, at most)."""
-    best: dict[int, list] = {wid: [] for wid in wanted}
-    missing = sum(wanted.values())
-    for score, docnum in scored:
-        hits = best.get(owner[docnum])
-        if hits is None or len(hits) == wanted[owner[docnum]] or not kept(docnum):
-            continue
-        hits.append((score, docnum))
-        missing -= 1
-        if not missing:
-            break
-    return best
-
-
 def _hit(searcher, cache: "_Cache", match: tuple[float, int], parsed: ParsedQuery) -> Hit:
     score, docnum = match
     fields = searcher.stored_fields(docnum)
@@ -383,7 +385,7 @@ def _hit(searcher, cache: "_Cache", match: tuple[float, int], parsed: ParsedQuer
         webinar_id=cache.owner[docnum],
         start_ms=int(cache.start[docnum] or 0),
         end_ms=int(fields.get("end_ms", 0)),
-        speaker=cache.speaker[docnum],
+        speaker=cache.key[docnum][1],
         text=text,
         snippet_html=highlight(text, parsed.terms, parsed.prefixes),
         score=float(score),
@@ -395,17 +397,18 @@ _WEBINAR_DOC = -1
 _RESOURCE_DOC = -2
 
 
-def _segment_columns(leaf) -> tuple[list[int], list[str | None]]:
-    """For each document of one segment: its owner code and its speaker (None if none)."""
+def _segment_columns(leaf) -> tuple[list[int], list[tuple[int, str | None]], list[int]]:
+    """For each document of one segment: its owner code, its (owner, speaker) key; and the documents that are not cues."""
 
-    def read() -> tuple[list[int], list[str | None]]:
+    def read():
         pairs = list(zip(leaf.column_reader("kind"), leaf.column_reader("webinar")))
         codes = {pair: _owner_code(*pair) for pair in set(pairs)}
-        names = list(leaf.column_reader("speaker"))
-        interned = {name: name or None for name in set(names)}
-        return [codes[pair] for pair in pairs], [interned[name] for name in names]
+        owner = [codes[pair] for pair in pairs]
+        keys = list(zip(owner, leaf.column_reader("speaker")))
+        interned = {k: (k[0], k[1] or None) for k in set(keys)}  # one tuple per (webinar, speaker)
+        return owner, [interned[k] for k in keys], [d for d, code in enumerate(owner) if code < 0]
 
-    return per_segment(leaf, "owner+speaker", read)
+    return per_segment(leaf, "owner+key", read)
 
 
 def _owner_code(kind: str, webinar: str) -> int:
@@ -419,7 +422,8 @@ class _Cache:
     """What a search needs from every matching document, read once per searcher (a new commit means a new searcher)."""
 
     owner: list[int]  # by document number: the cue's webinar id, or a negative code for other kinds
-    speaker: list[str | None]
+    key: list[tuple[int, str | None]]  # by document number: (owner, speaker)
+    others: list[int]  # the documents that are not cues
     start: object
     webinar_themes: dict[int, tuple[str, ...]]
     webinar_starts: dict[int, int]
@@ -429,12 +433,14 @@ def _searcher_cache(searcher) -> _Cache:
     cache = getattr(searcher, "_portal_cache", None)
     if cache is None:
         reader = searcher.reader()
-        segments = [_segment_columns(leaf) for leaf, _ in reader.leaf_readers()] if reader.doc_count_all() else []
+        leaves = reader.leaf_readers() if reader.doc_count_all() else []
+        segments = [_segment_columns(leaf) for leaf, _ in leaves]
         if len(segments) == 1:
-            owner, speaker = segments[0]
+            owner, key, others = segments[0]
         else:  # document numbers run through the segments in order
-            owner = [code for seg_owner, _ in segments for code in seg_owner]
-            speaker = [name for _, seg_speaker in segments for name in seg_speaker]
+            owner = [code for seg in segments for code in seg[0]]
+            key = [k for seg in segments for k in seg[1]]
+            others = [offset + d for (_, offset), seg in zip(leaves, segments) for d in seg[2]]
         themes: dict[int, tuple[str, ...]] = {}
         docnums: dict[int, int] = {}
         for docnum in searcher.docs_for_query(Q.Term("kind", "webinar")):
@@ -444,7 +450,8 @@ def _searcher_cache(searcher) -> _Cache:
         starts_col = reader.column_reader("starts_at")
         cache = _Cache(
             owner=owner,
-            speaker=speaker,
+            key=key,
+            others=others,
             start=reader.column_reader("start_ms"),
             webinar_themes=themes,
             webinar_starts={wid: int(starts_col[d] or 0) for wid, d in docnums.items()},

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from functools import lru_cache
-from operator import itemgetter
+from typing import Iterable
 
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -30,12 +30,16 @@ from search_index.segments import per_segment
 Scores = dict[int, float]  # document number -> score
 
 
-def score_all(searcher, query: Q.Query) -> list[tuple[float, int]]:
-    """Every document ``query`` matches as ``(score, docnum)``, best first (ties by document number), as Whoosh's ``top_n``."""
-    scores = _evaluate(searcher, query)
-    ranked = sorted(scores.items())  # by document number, then (stable) by score
-    ranked.sort(key=itemgetter(1), reverse=True)
-    return [(score, docnum) for docnum, score in ranked]
+def match_scores(searcher, query: Q.Query) -> Scores:
+    """The score of every document ``query`` matches, by document number (Whoosh's own scores)."""
+    return _evaluate(searcher, query)
+
+
+def ranked(scores: Scores, docnums: Iterable[int] | None = None) -> list[tuple[float, int]]:
+    """Some matches (all by default) as ``(score, docnum)``, best first and ties by document number, as Whoosh ranks."""
+    order = sorted(scores if docnums is None else docnums)
+    order.sort(key=scores.__getitem__, reverse=True)  # stable: equal scores keep document order
+    return [(scores[docnum], docnum) for docnum in order]
 
 
 def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores:

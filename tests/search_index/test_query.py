@@ -157,3 +157,40 @@ def test_groups_facets_and_hits_agree_with_the_documents_across_segments(new_sto
             assert [g.webinar_id for g in result.groups] == sorted(counts, reverse=True)
         else:
             assert [g.best_score for g in result.groups] == sorted((g.best_score for g in result.groups), reverse=True)
+
+
+@pytest.mark.parametrize("speaker", [None, "Rare"])
+def test_webinar_order_and_pages_follow_the_best_hit_of_each_webinar(new_store, speaker):
+    """Many hits: the order of webinars, page by page, is the one a full ranking of the hits gives."""
+    from search_index.documents import CueDoc, WebinarDoc
+    from search_index.query import SearchRequest, search
+    from search_index.scoring import match_scores, ranked
+
+    webinars = []
+    for wid in range(1, 41):
+        cues = []
+        for i in range(60):
+            # Longer cues score lower; the rare speaker only says long ones, late in a few webinars.
+            filler = " autre" * ((i * 7 + wid * 3) % 23)
+            rare = wid % 3 == 0 and i > 50
+            cues.append(CueDoc(wid * 100 + i, wid, 1, i * 1000, i * 1000 + 900, f"plainte{filler} fin", "Rare" if rare else "Intervenante"))
+        webinars.append(WebinarDoc(wid, f"w{wid}", f"Webinaire {wid}", "Présentation", ("law",), wid, 1, tuple(cues)))
+    store = new_store()
+    store.rebuild(webinars)
+
+    with store.searching() as searcher:
+        from search_index.query import _searcher_cache, parse_query
+
+        cache = _searcher_cache(searcher)
+        full = ranked(match_scores(searcher, parse_query("plainte").query))
+        expected = list(dict.fromkeys(cache.owner[d] for _, d in full if cache.owner[d] > 0 and (speaker is None or cache.key[d][1] == speaker)))
+    assert len(full) > 2000 and len(expected) == (13 if speaker else 40)
+    seen = []
+    for page in range(1, 6):
+        result = search(store, SearchRequest(text="plainte", speaker=speaker, page=page, groups_per_page=3))
+        assert result.pages == -(-len(expected) // 3)
+        seen += [g.webinar_id for g in result.groups]
+        for group in result.groups:
+            assert all(speaker is None or h.speaker == speaker for h in group.hits)
+            assert group.best_score == group.hits[0].score
+    assert seen == expected[:15]

@@ -6,7 +6,7 @@ import pytest
 
 from search_index.documents import CueDoc, WebinarDoc
 from search_index.query import _expand_prefixes, parse_query
-from search_index.scoring import score_all
+from search_index.scoring import match_scores, ranked
 from search_index.store import IndexStore
 
 WORDS = ["plainte", "plaintes", "harcèlement", "réseaux", "réseau", "algorithme", "algorithmes", "juge", "preuve", "signaler", "modération", "porter", "discrimination"]
@@ -55,7 +55,7 @@ def searcher(tmp_path_factory):
 def test_scores_and_order_equal_whoosh(searcher, text):
     query = _expand_prefixes(parse_query(text).query, searcher, [])
     expected = searcher.search(query, limit=None, terms=False).top_n
-    got = score_all(searcher, query)
+    got = ranked(match_scores(searcher, query))
     assert [docnum for _, docnum in got] == [docnum for _, docnum in expected]
     assert [score for score, _ in got] == pytest.approx([score for score, _ in expected], rel=1e-9)
     if text != "motinconnu" and "motinconnu" not in text:
@@ -84,6 +84,6 @@ def long_searcher(tmp_path_factory):
 def test_rare_and_common_words_across_many_blocks_equal_whoosh(long_searcher, text):
     query = _expand_prefixes(parse_query(text).query, long_searcher, [])
     expected = long_searcher.search(query, limit=None, terms=False).top_n
-    got = score_all(long_searcher, query)
+    got = ranked(match_scores(long_searcher, query))
     assert got and [docnum for _, docnum in got] == [docnum for _, docnum in expected]
     assert [score for score, _ in got] == pytest.approx([score for score, _ in expected], rel=1e-9)
