@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal import links
 from portal.extensions import db
-from portal.models import Resource, Theme, Webinar
+from portal.models import Resource, ResourceLink, Theme, Webinar
 from portal.services.indexing import ensure_index, get_store
 from search_index.query import SearchRequest, SearchResult, search
 from search_index.store import IndexUnavailable
@@ -101,9 +102,10 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
     page.result = result
     page.notices += result.notices
 
-    ids = {g.webinar_id for g in result.groups} | {m.webinar_id for m in result.webinar_matches}
-    ids |= {int(w) for w in result.facets["webinars"]}
-    webinars = {w.id: w for w in db.session.scalars(select(Webinar).where(Webinar.id.in_(ids), Webinar.published.is_(True)))}
+    # The page's webinars with their themes in one query; the other facet webinars without.
+    shown = {g.webinar_id for g in result.groups} | {m.webinar_id for m in result.webinar_matches}
+    rest = {int(w) for w in result.facets["webinars"]} - shown
+    webinars = _published(shown, selectinload(Webinar.themes)) | (_published(rest) if rest else {})
     for group in result.groups:
         w = webinars.get(group.webinar_id)
         if w is None:  # unpublished since it was indexed
@@ -116,7 +118,10 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
     page.webinar_matches = [
         (webinars[m.webinar_id], Markup(m.snippet_html)) for m in result.webinar_matches if m.webinar_id in webinars
     ]
-    found = {r.id: r for r in db.session.scalars(select(Resource).where(Resource.id.in_([m.resource_id for m in result.resource_matches])))}
+    found = {}
+    if result.resource_matches:
+        query = select(Resource).where(Resource.id.in_([m.resource_id for m in result.resource_matches]))
+        found = {r.id: r for r in db.session.scalars(query.options(selectinload(Resource.links).joinedload(ResourceLink.webinar)))}
     for match in result.resource_matches:
         resource = found.get(match.resource_id)
         if resource is not None:
@@ -126,6 +131,11 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
     page.facet_speakers = list(result.facets["speakers"].items())
     page.facet_webinars = [(webinars[int(w)], n) for w, n in result.facets["webinars"].items() if int(w) in webinars]
     return page
+
+
+def _published(ids: set[int], *options) -> dict[int, Webinar]:
+    query = select(Webinar).where(Webinar.id.in_(ids), Webinar.published.is_(True)).options(*options)
+    return {w.id: w for w in db.session.scalars(query)}
 
 
 def page_as_json(page: SearchPage) -> dict:
