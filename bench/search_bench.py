@@ -8,7 +8,8 @@ For each size (in hours of speech) the script:
 2. imports them through ``portal.services.transcripts.ingest_transcript`` (the CLI's code path)
    into a fresh SQLite database, and reports the import throughput;
 3. builds the index with ``portal.services.indexing.rebuild(procs=2)`` then ``rebuild()``:
-   throughput, seconds, size on disk, segments (what follows searches the default build);
+   throughput, seconds, size on disk, segments (what follows searches the default build), then
+   runs ``bench/first_search.py`` in a new process: its first search and its resident memory;
 4. measures query latency (p50, p95) for five kinds of query (one word, two words, a quoted
    two-word phrase, a prefix, a word filtered by theme), ~100 queries each from a fixed seed, after
    one warm-up pass, along three paths:
@@ -43,6 +44,7 @@ import argparse
 import cProfile
 import io
 import itertools
+import json
 import logging
 import math
 import platform
@@ -50,6 +52,7 @@ import pstats
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -384,6 +387,7 @@ class SizeReport:
     queries_per_kind: int = 0
     wall_s: float = 0.0
     profile: str = ""
+    first: dict[str, Any] = field(default_factory=dict)  # bench/first_search.py's figures
 
 
 class HookTimer:
@@ -640,6 +644,14 @@ class Bench:
         stats.sort_stats("tottime").print_stats(20)
         self.report.profile = f"Slowest kind: {kind}\n\n{out.getvalue()}"
 
+    def first_search(self) -> None:
+        """A new process's first search and its resident memory (``bench/first_search.py``)."""
+        script = Path(__file__).resolve().parent / "first_search.py"
+        done = subprocess.run([sys.executable, str(script), str(self.workdir / "index")], capture_output=True, text=True, check=True)
+        self.report.first = json.loads(done.stdout)
+        self.say(f"fresh process: first search {self.report.first['first_search_s']:.2f} s, "
+                 f"resident memory {self.report.first['rss_mb']['VmRSS']:.0f} MB")
+
     # -- the whole run ------------------------------------------------------------------------
 
     def run(self, queries: dict[str, list[BenchQuery]]) -> SizeReport:
@@ -658,6 +670,7 @@ class Bench:
                 self.build(app, procs=2)
             self.build(app, procs=1)
             db.session.remove()
+        self.first_search()
         with app.app_context():
             self.latency(app, queries)
             if self.args.profile:
@@ -693,6 +706,14 @@ def render(report: SizeReport) -> str:
         lines.append(
             f"| new {WEBINAR_MINUTES}-min transcript searchable (run {n}) | **{f['found_s']:.2f} s** from the call "
             f"to first hit (ingest {f['ingest_s']:.2f} s, of which index update {f['index_s']:.2f} s; {f['polls']} search) |"
+        )
+    if r.first:
+        f, rss = r.first, r.first["rss_mb"]
+        lines.append(
+            f"| a new process's first search (`bench/first_search.py`) | open {f['open_s']:.2f} s, **first search "
+            f"{f['first_search_s']:.2f} s** (reads each document's webinar and speaker once), the same again "
+            f"{f['next_search_s'] * 1000:.1f} ms; **resident memory {rss['VmRSS']:.0f} MB** "
+            f"({rss['RssAnon']:.0f} MB anonymous, {rss['RssFile']:.0f} MB file pages) |"
         )
     lines.append(f"| whole run | {r.wall_s:.0f} s wall time |")
     lines += [

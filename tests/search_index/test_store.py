@@ -1,0 +1,58 @@
+"""The index store: pooled searchers, replaced when the index changes, closed with the store."""
+
+import threading
+
+from search_index.documents import CueDoc, WebinarDoc
+from search_index.query import SearchRequest, search
+
+
+def _webinar(wid: int, text: str) -> WebinarDoc:
+    cue = CueDoc(wid * 10, wid, 1, 0, 900, text, "Intervenante")
+    return WebinarDoc(wid, f"w{wid}", f"Webinaire {wid}", "Présentation", ("law",), 0, 1, (cue,))
+
+
+def test_a_searcher_is_reused_until_a_commit_then_replaced_and_closed(new_store):
+    store = new_store()
+    store.rebuild([_webinar(1, "porter plainte")])
+    with store.searching() as first:
+        pass
+    with store.searching() as again:
+        assert again is first  # pooled, not reopened
+    store.replace_webinar(_webinar(2, "une autre plainte"))
+    with store.searching() as fresh:
+        assert fresh is not first and first.is_closed
+        assert fresh.doc_count() == 4
+    assert search(store, SearchRequest(text="plainte")).total_hits == 2
+
+
+def test_each_thread_searching_at_once_has_its_own_searcher(new_store):
+    store = new_store()
+    store.rebuild([_webinar(1, "porter plainte")])
+    inside, release = threading.Barrier(3), threading.Event()
+    held = []
+
+    def hold() -> None:
+        with store.searching() as searcher:
+            held.append(searcher)
+            inside.wait()
+            release.wait(5)
+
+    threads = [threading.Thread(target=hold) for _ in range(2)]
+    for t in threads:
+        t.start()
+    inside.wait()
+    with store.searching() as mine:
+        assert mine not in held and held[0] is not held[1]
+    release.set()
+    for t in threads:
+        t.join()
+
+
+def test_close_closes_the_idle_searchers(new_store):
+    store = new_store()
+    store.rebuild([_webinar(1, "porter plainte")])
+    with store.searching() as searcher:
+        pass
+    store.close()
+    assert searcher.is_closed
+    assert search(store, SearchRequest(text="plainte")).total_hits == 1  # a new one opens
