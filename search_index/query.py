@@ -19,7 +19,7 @@ from whoosh import query as Q
 
 from search_index.analysis import STEMMING, fold, pair_term, query_words, stem_forms
 from search_index.scoring import match_scores, ranked
-from search_index.segments import per_segment
+from search_index.segments import per_segment, retain
 from search_index.store import IndexStore
 
 MAX_QUERY_CHARS = 500
@@ -436,6 +436,7 @@ def _searcher_cache(searcher) -> _Cache:
     if cache is None:
         reader = searcher.reader()
         leaves = reader.leaf_readers() if reader.doc_count_all() else []
+        retain(leaf for leaf, _ in leaves)
         segments = [_segment_columns(leaf) for leaf, _ in leaves]
         if len(segments) == 1:
             owner, key, others = segments[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import url_for
 from markupsafe import Markup
@@ -48,7 +49,7 @@ class SearchPage:
     resource_matches: list[tuple[Resource, Markup, list]] = field(default_factory=list)
     facet_themes: list[tuple[Theme, int]] = field(default_factory=list)
     facet_speakers: list[tuple[str, int]] = field(default_factory=list)
-    facet_webinars: list[tuple[Webinar, int]] = field(default_factory=list)
+    facet_webinars: list[tuple[Any, int]] = field(default_factory=list)  # (row with id, slug, title; count)
     notices: list[str] = field(default_factory=list)
     unavailable: str | None = None
 
@@ -102,10 +103,12 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
     page.result = result
     page.notices += result.notices
 
-    # The page's webinars with their themes in one query; the other facet webinars without.
+    # The page's webinars with their themes in one query; for the facet, only slugs and titles
+    # (a common word is said in every webinar of a large catalogue).
     shown = {g.webinar_id for g in result.groups} | {m.webinar_id for m in result.webinar_matches}
-    rest = {int(w) for w in result.facets["webinars"]} - shown
-    webinars = _published(shown, selectinload(Webinar.themes)) | (_published(rest) if rest else {})
+    webinars = {w.id: w for w in db.session.scalars(_published(Webinar, shown).options(selectinload(Webinar.themes)))}
+    facet_ids = {int(w) for w in result.facets["webinars"]}
+    names = {row.id: row for row in db.session.execute(_published(WebinarName, facet_ids))} if facet_ids else {}
     for group in result.groups:
         w = webinars.get(group.webinar_id)
         if w is None:  # unpublished since it was indexed
@@ -129,13 +132,17 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
             page.resource_matches.append((resource, Markup(match.snippet_html), moments))
     page.facet_themes = [(themes[s], n) for s, n in result.facets["themes"].items() if s in themes]
     page.facet_speakers = list(result.facets["speakers"].items())
-    page.facet_webinars = [(webinars[int(w)], n) for w, n in result.facets["webinars"].items() if int(w) in webinars]
+    page.facet_webinars = [(names[int(w)], n) for w, n in result.facets["webinars"].items() if int(w) in names]
     return page
 
 
-def _published(ids: set[int], *options) -> dict[int, Webinar]:
-    query = select(Webinar).where(Webinar.id.in_(ids), Webinar.published.is_(True)).options(*options)
-    return {w.id: w for w in db.session.scalars(query)}
+WebinarName = (Webinar.id, Webinar.slug, Webinar.title)
+
+
+def _published(what, ids: set[int]):
+    """A query for some published webinars (whole, or some of their columns)."""
+    columns = what if isinstance(what, tuple) else (what,)
+    return select(*columns).where(Webinar.id.in_(ids), Webinar.published.is_(True))
 
 
 def page_as_json(page: SearchPage) -> dict:

@@ -301,3 +301,16 @@ def test_corrupt_index_is_reported_on_the_search_page(demo_app):
     while indexing.rebuild_running() and time.monotonic() < deadline:  # the rebuild it started
         time.sleep(0.1)
     gc.collect()  # the half-opened index's files are closed here, under this test's warning filter
+
+
+def test_a_long_webinar_facet_shows_twelve_and_folds_the_rest(app, make_webinar, client):
+    for n in range(14):
+        make_webinar(f"w{n:02d}", SAMPLE_VTT)
+    with app.app_context():
+        indexing.rebuild()
+    html = client.get("/search?q=plainte").get_data(as_text=True)
+    facet = html.split("<h2>Webinaires</h2>", 1)[1].split("</details>", 1)[0]
+    shown, folded = facet.split("<details>", 1)
+    assert shown.count("<li>") == 12
+    assert "<summary>2 autres webinaires</summary>" in folded and folded.count("<li>") == 2
+    assert len(api(client, q="plainte")["facets"]["webinars"]) == 14  # the API lists them all
