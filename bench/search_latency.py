@@ -1,0 +1,66 @@
+"""Latency of the portal's search on an index that already exists, with the benchmark's queries.
+
+``bench/search_bench.py`` builds its corpus and index each time (17 minutes at 1,000 hours);
+keep its working folder (``--workdir DIR --keep``) and this script measures
+``search_index.query.search`` on that index in a minute or two, for comparing one change of the
+search code with the next::
+
+    .venv/bin/python bench/search_latency.py DIR/1000h/index --queries 50
+    .venv/bin/python bench/search_latency.py DIR/100h/index --kinds single prefix
+
+It prints p50, p95 and the maximum in milliseconds per kind of query, after one warm-up pass,
+for the same queries as the benchmark (same generator and seed). ``--root`` runs the search code
+of another checkout (a ``git worktree`` of an older commit) on the same index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("index", type=Path, help="an index folder (the one holding `current`)")
+    parser.add_argument("--queries", type=int, default=100, help="queries per kind")
+    parser.add_argument("--kinds", nargs="+", help="only these kinds")
+    parser.add_argument("--seed", type=int, default=20240425)
+    parser.add_argument("--root", type=Path, default=HERE.parent, help="project whose search code runs")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(args.root.resolve()))
+    sys.path.insert(1, str(HERE))
+    import search_bench as bench
+    from search_index.query import SearchRequest, search
+    from search_index.store import IndexStore
+
+    gen = bench.CorpusGenerator(seed=args.seed)
+    # As search_bench.main() draws them (the smallest corpus it runs holds the source webinars).
+    queries = bench.build_queries(gen, bench.QUERY_SOURCE_WEBINARS, args.queries, seed=args.seed + 1)
+    store = IndexStore(args.index)
+    t0 = time.perf_counter()
+    search(store, SearchRequest(text="plainte"))
+    print(f"first search: {time.perf_counter() - t0:.2f} s")
+    print("| kind | median hits | p50 ms | p95 ms | max ms |")
+    print("|---|--:|--:|--:|--:|")
+    for kind in args.kinds or bench.KINDS:
+        for q in queries[kind]:
+            search(store, SearchRequest(text=q.text, theme=q.theme))
+        times, hits = [], []
+        for q in queries[kind]:
+            t0 = time.perf_counter()
+            result = search(store, SearchRequest(text=q.text, theme=q.theme))
+            times.append((time.perf_counter() - t0) * 1000)
+            hits.append(result.total_hits)
+        hits.sort()
+        print(f"| {kind} | {hits[len(hits) // 2]:,} | {bench.percentile(times, 50):.1f} | "
+              f"{bench.percentile(times, 95):.1f} | {max(times):.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
