@@ -19,7 +19,7 @@ from whoosh import query as Q
 
 from search_index.analysis import STEMMING, fold, pair_term, query_words, stem_forms
 from search_index.scoring import match_scores, ranked
-from search_index.segments import per_segment, retain
+from search_index.segments import per_segments, retain
 from search_index.store import IndexStore
 
 MAX_QUERY_CHARS = 500
@@ -303,7 +303,7 @@ def _run(searcher, parsed: ParsedQuery, request: SearchRequest, result: SearchRe
         page = min(page, result.pages)
         if request.sort == "date":
             starts = cache.webinar_starts
-            order = sorted(hit_count, key=lambda w: starts.get(w, 0), reverse=True)
+            order = sorted(hit_count, key=lambda w: (starts.get(w, 0), w), reverse=True)  # same date: the later created
         else:
             order = _by_best_hit(scores, cache, table_kept, page * request.groups_per_page)
         shown = order[(page - 1) * request.groups_per_page : page * request.groups_per_page]
@@ -337,6 +337,9 @@ def _by_best_hit(scores: dict[int, float], cache: "_Cache", table_kept: dict, ne
     size = max(256, needed * 16)
     while True:
         top = heapq.nlargest(size, scores.items(), key=itemgetter(1))
+        if len(top) < len(scores):  # every hit scoring as the last one kept, or ties would pick at random
+            cut = top[-1][1]
+            top = [item for item in top if item[1] > cut] + [item for item in scores.items() if item[1] == cut]
         top.sort(key=lambda item: (-item[1], item[0]))  # ties by document number, as Whoosh ranks
         order = list(dict.fromkeys(owner[d] for d, _ in top if key[d] in table_kept))
         if len(order) >= min(needed, wanted) or size >= len(scores):
@@ -373,7 +376,7 @@ def _facets(table: Counter, request: SearchRequest, webinar_themes: dict[int, tu
             counts["speakers"][spk] += n
         if theme_ok and speaker_ok:
             counts["webinars"][str(wid)] += n
-    return {name: dict(c.most_common()) for name, c in counts.items()}
+    return {name: dict(sorted(c.items(), key=lambda item: (-item[1], item[0]))) for name, c in counts.items()}
 
 
 def _hit(searcher, cache: "_Cache", match: tuple[float, int], parsed: ParsedQuery) -> Hit:
@@ -408,7 +411,23 @@ def _segment_columns(leaf) -> tuple[list[int], list[tuple[int, str | None]], lis
         owner = list(map(itemgetter(0), keys))
         return owner, keys, [d for d, code in enumerate(owner) if code < 0]
 
-    return per_segment(leaf, "owner+key", read)
+    return per_segments([leaf], "owner+key", read)
+
+
+def _index_columns(leaves) -> tuple[list[int], list[tuple[int, str | None]], list[int]]:
+    """The segments' lists end to end (document numbers run through the segments in order), shared by searchers of the same segments."""
+
+    def join():
+        segments = [_segment_columns(leaf) for leaf, _ in leaves]
+        if len(segments) == 1:
+            return segments[0]
+        return (
+            [code for seg in segments for code in seg[0]],
+            [k for seg in segments for k in seg[1]],
+            [offset + d for (_, offset), seg in zip(leaves, segments) for d in seg[2]],
+        )
+
+    return per_segments([leaf for leaf, _ in leaves], "index columns", join) if leaves else ([], [], [])
 
 
 def _doc_key(kind: bytes, webinar: bytes, speaker: bytes) -> tuple[int, str | None]:
@@ -436,26 +455,21 @@ def _searcher_cache(searcher) -> _Cache:
     if cache is None:
         reader = searcher.reader()
         leaves = reader.leaf_readers() if reader.doc_count_all() else []
-        retain(leaf for leaf, _ in leaves)
-        segments = [_segment_columns(leaf) for leaf, _ in leaves]
-        if len(segments) == 1:
-            owner, key, others = segments[0]
-        else:  # document numbers run through the segments in order
-            owner = [code for seg in segments for code in seg[0]]
-            key = [k for seg in segments for k in seg[1]]
-            others = [offset + d for (_, offset), seg in zip(leaves, segments) for d in seg[2]]
+        retain([leaf for leaf, _ in leaves])
+        owner, key, others = _index_columns(leaves)
         themes: dict[int, tuple[str, ...]] = {}
         docnums: dict[int, int] = {}
         for docnum in searcher.docs_for_query(Q.Term("kind", "webinar")):
             fields = reader.stored_fields(docnum)
             themes[int(fields["webinar"])] = tuple(t for t in (fields.get("themes") or "").split(",") if t)
             docnums[int(fields["webinar"])] = docnum
-        starts_col = reader.column_reader("starts_at")
+        # An index without any segment (nothing published yet) has no column at all.
+        starts_col = reader.column_reader("starts_at") if leaves else {}
         cache = _Cache(
             owner=owner,
             key=key,
             others=others,
-            start=reader.column_reader("start_ms"),
+            start=reader.column_reader("start_ms") if leaves else {},
             webinar_themes=themes,
             webinar_starts={wid: int(starts_col[d] or 0) for wid, d in docnums.items()},
         )
@@ -570,6 +584,7 @@ def search_resources(store: IndexStore, text: str, theme: str | None = None, lim
     if parsed.query is None:
         return []
     with store.searching() as searcher:
-        query = _expand_prefixes(parsed.query, searcher, [])
-        scored = searcher.search(query, filter=Q.Term("kind", "resource"), limit=None, terms=False).top_n
+        cache = _searcher_cache(searcher)
+        scores = match_scores(searcher, _expand_prefixes(parsed.query, searcher, []))
+        scored = ranked(scores, [d for d in cache.others if cache.owner[d] == _RESOURCE_DOC and d in scores])
         return _resource_matches(searcher, scored, parsed, SearchRequest(text=text, theme=theme), limit=limit)

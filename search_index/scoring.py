@@ -25,7 +25,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
-from search_index.segments import per_segment
+from search_index.segments import per_segments
 
 Scores = dict[int, float]  # document number -> score
 
@@ -178,4 +178,4 @@ def _field_lengths(leaf, fieldname: str) -> bytes:
         column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         return bytes(column) if column is not None else bytes(leaf.doc_count_all())
 
-    return per_segment(leaf, f"lengths:{fieldname}", read)
+    return per_segments([leaf], f"lengths:{fieldname}", read)

@@ -115,14 +115,18 @@ class IndexStore:
 
     def _checkout(self) -> Searcher:
         generation = self.current_generation()
-        while True:
+        with self._lock:
+            held = self._idle.pop() if self._idle else None
+        if held is not None:
+            if held[0] == generation and _up_to_date(held[1]):
+                return held[1]
+            # The index changed: every idle searcher is of before (each holds a whole index's
+            # files open, even once its generation's folder is removed).
+            _close_quietly(held[1])
             with self._lock:
-                if not self._idle:
-                    break
-                held_generation, searcher = self._idle.pop()
-            if held_generation == generation and _up_to_date(searcher):
-                return searcher
-            _close_quietly(searcher)
+                stale, self._idle = self._idle, []
+            for _, searcher in stale:
+                _close_quietly(searcher)
         ix = self.open()
         try:
             searcher = ix.searcher()
@@ -132,10 +136,11 @@ class IndexStore:
         return searcher
 
     def _checkin(self, searcher: Searcher) -> None:
-        with self._lock:
-            if len(self._idle) < MAX_IDLE_SEARCHERS:
-                self._idle.append((searcher._portal_generation, searcher))
-                return
+        if searcher._portal_generation == self.current_generation() and _up_to_date(searcher):
+            with self._lock:
+                if len(self._idle) < MAX_IDLE_SEARCHERS:
+                    self._idle.append((searcher._portal_generation, searcher))
+                    return
         _close_quietly(searcher)
 
     def close(self) -> None:

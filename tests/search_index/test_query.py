@@ -194,3 +194,48 @@ def test_webinar_order_and_pages_follow_the_best_hit_of_each_webinar(new_store, 
             assert all(speaker is None or h.speaker == speaker for h in group.hits)
             assert group.best_score == group.hits[0].score
     assert seen == expected[:15]
+
+
+def test_hits_tied_at_the_cut_of_the_partial_sort_rank_by_document_order(new_store):
+    """Two webinars whose hits all score the same: the one holding the first documents comes first, each on one page."""
+    from search_index.documents import CueDoc, WebinarDoc
+    from search_index.query import SearchRequest, search
+
+    def webinar(wid: int, texts: list[str]) -> WebinarDoc:
+        cues = tuple(CueDoc(wid * 1000 + i, wid, 1, i * 1000, i * 1000 + 900, t, "S") for i, t in enumerate(texts))
+        return WebinarDoc(wid, f"w{wid}", f"W{wid}", "description", (), wid, 1, cues)
+
+    store = new_store()
+    # "beta" cues come first in the index, "alpha" ones last; both words are in 309 cues, so the
+    # cues of webinars 100 and 200 all score the same, below the nine webinars saying "alpha" thrice.
+    store.rebuild([webinar(100, ["beta"] * 309), *(webinar(w, ["alpha alpha alpha"]) for w in range(1, 10)), webinar(200, ["alpha"] * 300)])
+    pages = [[g.webinar_id for g in search(store, SearchRequest(text="alpha OR beta", page=page)).groups] for page in (1, 2)]
+    assert pages == [[1, 2, 3, 4, 5, 6, 7, 8, 9, 100], [200]]
+
+
+def test_search_on_an_index_with_nothing_in_it_finds_nothing(new_store):
+    from search_index.query import SearchRequest, search, search_resources
+
+    store = new_store()
+    store.rebuild([])
+    result = search(store, SearchRequest(text="plainte"))
+    assert result.total_hits == 0 and result.is_empty
+    assert search_resources(store, "plainte") == []
+
+
+def test_exclusion_removes_every_cue_saying_the_word(new_store):
+    """Whoosh 2.7.4's AndNot lets some documents through; the portal's exclusion does not."""
+    import random
+
+    from search_index.documents import CueDoc, WebinarDoc
+    from search_index.query import SearchRequest, search
+
+    rng = random.Random(3)
+    # Whoosh lets the first "juge" cue through when "preuve" was said before it (AndNotMatcher._find_first).
+    texts = ["preuve", "juge preuve"] + [" ".join(rng.choice(["juge", "preuve", "plainte", "audience"]) for _ in range(rng.randint(1, 4))) for _ in range(400)]
+    cues = tuple(CueDoc(i + 1, 1, 1, i * 1000, i * 1000 + 900, t, "S") for i, t in enumerate(texts))
+    store = new_store()
+    store.rebuild([WebinarDoc(1, "w1", "Titre", "", (), 0, 1, cues)])
+    result = search(store, SearchRequest(text="juge -preuve", webinar_id=1, hits_per_page=400))
+    found = {h.cue_id for g in result.groups for h in g.hits}
+    assert found == {c.cue_id for c in cues if "juge" in c.text.split() and "preuve" not in c.text.split()}

@@ -76,3 +76,18 @@ def test_what_was_read_from_a_segment_serves_after_a_commit_that_kept_it(new_sto
     store.rebuild([big])  # another generation: the old segment's data is let go
     with store.searching() as searcher:
         assert _segment_columns(searcher.reader().leaf_readers()[0][0])[0] is not read_before
+
+
+def test_no_searcher_of_an_older_index_stays_in_the_pool(new_store):
+    store = new_store()
+    store.rebuild([_webinar(1, "porter plainte")])
+    with store.searching() as before:  # in use while the index is rebuilt
+        store.rebuild([_webinar(1, "porter plainte"), _webinar(2, "plainte")])
+        with store.searching() as after:
+            pass
+    assert before.is_closed and not after.is_closed  # not put back: it was out of date
+    with store.searching() as one, store.searching() as two:
+        pass
+    store.replace_webinar(_webinar(3, "encore une plainte"))  # both idle searchers are now out of date
+    with store.searching() as fresh:
+        assert one.is_closed and two.is_closed and fresh.doc_count() == 6
