@@ -119,6 +119,12 @@ STEMMING = stemming_analyzer()
 PAIRS = pairs_analyzer()
 FOLDING = folding_analyzer()
 _WORDS = _tokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1)
+_PHRASE_STEMS = _WORDS | PrimaryStemFilter()
+
+
+def phrase_stems(text: str) -> list[str]:
+    """The primary stems of a text's words in order, stop words left out: what a phrase is matched against."""
+    return [t.text for t in _PHRASE_STEMS(text, mode="index") if not t.stopped]
 
 
 def query_words(text: str) -> list[str]:

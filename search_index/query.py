@@ -18,7 +18,7 @@ from operator import itemgetter
 from whoosh import query as Q
 
 from search_index.analysis import STEMMING, fold, pair_term, query_words, stem_forms
-from search_index.scoring import match_scores, ranked
+from search_index.scoring import WordsInOrder, match_scores, ranked
 from search_index.segments import per_segments, retain
 from search_index.store import IndexStore
 
@@ -237,7 +237,6 @@ def _phrase_clause(phrase: str) -> tuple[Clause | None, str | None]:
 
 def _phrase_from_words(words: list[str]) -> Clause:
     stems = [stem_forms(w)[0] for w in words]
-    within = Q.Phrase("text", stems)
     # Longer phrases said across two cues: in this cue's bridge (its last words + the next cue's
     # first words) but not within the next cue's first words alone (that is the next cue's hit).
     terms = {f for w in words for f in stem_forms(w)}
@@ -247,7 +246,7 @@ def _phrase_from_words(words: list[str]) -> Clause:
         # position is read (Whoosh reads positions in pure Python, the slow part of phrases).
         return Clause(pairs[0], terms=terms, words=words)
     across = Q.AndNot(Q.Phrase("bridge", stems), Q.Phrase("head", stems))
-    return Clause(Q.Or([Q.And(pairs + [within]), across]), terms=terms, words=words)
+    return Clause(Q.Or([WordsInOrder(pairs, stems), across]), terms=terms, words=words)
 
 
 # -- searching ------------------------------------------------------------------------------

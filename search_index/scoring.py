@@ -4,9 +4,9 @@ A results page groups every hit by webinar and counts facets, so it needs the sc
 match, not only the best ten. Whoosh 2.7.4 scores a match in about 2 microseconds of Python calls
 (a matcher, a scorer and a column read per document): 0.5 s for a word said in 200,000 cues.
 Here a query made of terms (``Term``, ``Or``, ``And``, ``AndNot``, which is what ``query.py``
-builds for words, prefixes and two-word phrases) is scored a posting block at a time with the
-same BM25F formula and statistics as Whoosh, several times faster; any other node (a longer
-phrase) is left to Whoosh. ``tests/search_index/test_scoring.py`` holds the scores equal to
+builds for words, prefixes and phrases within a cue) is scored a posting block at a time with the
+same BM25F formula and statistics as Whoosh, several times faster; any other node (a phrase
+across two cues, on fields with positions) is left to Whoosh. ``tests/search_index/test_scoring.py`` holds the scores equal to
 Whoosh's own on indexes with several segments and deleted documents.
 
 This reads the inside of Whoosh 2.7.4's posting lists (block ids and weights) and its field
@@ -25,9 +25,30 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
+from search_index.analysis import phrase_stems
 from search_index.segments import per_segments
 
 Scores = dict[int, float]  # document number -> score
+
+
+class WordsInOrder(Q.And):
+    """A phrase of three words or more within one document: every adjacent pair of its stems (the
+    ``pairs`` field), then the document's stored text read to check that the pairs follow each other.
+
+    The text field keeps no positions (reading them tripled the cost of every search), so Whoosh
+    alone would take this for the And of the pairs; ``match_scores`` does the check.
+    """
+
+    def __init__(self, pairs: list[Q.Query], stems: list[str], boost: float = 1.0):
+        super().__init__(pairs, boost=boost)
+        self.stems = list(stems)
+
+    # Whoosh rebuilds compound queries as ``type(q)(subqueries, boost=...)``: keep the stems.
+    def apply(self, fn):
+        return WordsInOrder([fn(q) for q in self.subqueries], self.stems, boost=self.boost)
+
+    def normalize(self):
+        return WordsInOrder([q.normalize() for q in self.subqueries], self.stems, boost=self.boost)
 
 
 def match_scores(searcher, query: Q.Query) -> Scores:
@@ -51,6 +72,9 @@ def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores
     kind = type(node)
     if kind is Q.Term:
         return _term_scores(searcher, node.fieldname, node.text, within)
+    if kind is WordsInOrder:
+        candidates = _evaluate(searcher, Q.And(node.subqueries), within)
+        return {docnum: score for docnum, score in candidates.items() if _says(searcher, docnum, node.stems)}
     if kind is Q.AndNot:
         positive = _evaluate(searcher, node.a, within)
         for docnum in _evaluate(searcher, node.b, set(positive)):
@@ -79,6 +103,13 @@ def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores
     return _whoosh_scores(searcher, node, within)
 
 
+def _says(searcher, docnum: int, stems: list[str]) -> bool:
+    """Whether a document's stored text holds these stems one after the other."""
+    said = phrase_stems(searcher.stored_fields(docnum).get("text") or "")
+    first, n = stems[0], len(stems)
+    return any(said[i : i + n] == stems for i, stem in enumerate(said) if stem == first)
+
+
 def _estimate(searcher, node: Q.Query) -> int:
     """An upper bound of how many documents ``node`` matches, to read the rarest part of an And first."""
     kind = type(node)
@@ -88,7 +119,7 @@ def _estimate(searcher, node: Q.Query) -> int:
         return searcher.doc_frequency(node.fieldname, node.text)
     if kind is Q.Or:
         return sum(_estimate(searcher, q) for q in node.subqueries)
-    if kind is Q.And and node.subqueries:
+    if kind in (Q.And, WordsInOrder) and node.subqueries:
         return min(_estimate(searcher, q) for q in node.subqueries)
     if kind is Q.AndNot:
         return _estimate(searcher, node.a)

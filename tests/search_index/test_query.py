@@ -239,3 +239,17 @@ def test_exclusion_removes_every_cue_saying_the_word(new_store):
     result = search(store, SearchRequest(text="juge -preuve", webinar_id=1, hits_per_page=400))
     found = {h.cue_id for g in result.groups for h in g.hits}
     assert found == {c.cue_id for c in cues if "juge" in c.text.split() and "preuve" not in c.text.split()}
+
+
+def test_a_phrase_of_three_words_needs_them_in_a_row_not_only_its_pairs(new_store):
+    store = _index(
+        new_store(),
+        [
+            "Il faut porter plainte vite, plainte directement.",  # both pairs, not the phrase
+            "Vous pouvez porter une plainte directement au procureur.",  # "une" is a stop word
+            "Rien à voir.",
+        ],
+    )
+    assert _starts(store, '"porter plainte directement"') == [1000]
+    assert _starts(store, '"une plainte directement au procureur"') == [1000]  # au is a stop word too
+    assert _starts(store, '"porter plainte vite"') == [0]

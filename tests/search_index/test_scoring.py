@@ -46,7 +46,7 @@ def searcher(tmp_path_factory):
         "plainte -juge",  # AndNot
         "algo*",  # an expanded prefix
         '"porter plainte"',  # one pair term
-        '"porter plainte juge"',  # a longer phrase: left to Whoosh
+        '"porter plainte juge"',  # a longer phrase: its pairs, then the text checked
         "plainte -\"porter plainte\" OR signaler discrimin*",
         "motinconnu",
         "plainte motinconnu",
