@@ -152,48 +152,39 @@ class IndexStore:
 
     # -- writing ------------------------------------------------------------------------
 
+    @contextmanager
+    def _writing(self, **options) -> Iterator:
+        """A writer of the index in use: committed if the block ends normally, cancelled if it raises."""
+        writer = _writer(self.open(), timeout=self.writer_timeout, **options)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
     def replace_webinar(self, doc: WebinarDoc) -> None:
         """Replace every document of one webinar (its description and its cues) in one commit."""
-        ix = self.open()
-        writer = _writer(ix, timeout=self.writer_timeout, limitmb=self.limitmb)
-        try:
+        with self._writing(limitmb=self.limitmb) as writer:
             writer.delete_by_term("webinar", str(doc.webinar_id))
             _add_webinar(writer, doc)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
 
     def delete_webinar(self, webinar_id: int) -> None:
-        ix = self.open()
-        writer = _writer(ix, timeout=self.writer_timeout)
-        try:
+        with self._writing() as writer:
             writer.delete_by_term("webinar", str(webinar_id))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
 
     def replace_resource(self, doc: ResourceDoc) -> None:
-        ix = self.open()
-        writer = _writer(ix, timeout=self.writer_timeout)
-        try:
+        with self._writing() as writer:
             writer.delete_by_term("doc_id", f"r:{doc.resource_id}")
             _add_resource(writer, doc)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
 
     def delete_resource(self, resource_id: int) -> None:
         self.delete_document(f"r:{resource_id}")
 
     def delete_document(self, doc_id: str) -> None:
         """Remove one document (used by tests and repairs)."""
-        ix = self.open()
-        writer = _writer(ix, timeout=self.writer_timeout)
-        writer.delete_by_term("doc_id", doc_id)
-        writer.commit()
+        with self._writing() as writer:
+            writer.delete_by_term("doc_id", doc_id)
 
     def rebuild(self, webinars: Iterable[WebinarDoc], procs: int = 1, resources: Iterable[ResourceDoc] = ()) -> RebuildStats:
         """Build a complete index aside, then switch ``current`` to it atomically."""

@@ -91,3 +91,16 @@ def test_no_searcher_of_an_older_index_stays_in_the_pool(new_store):
     store.replace_webinar(_webinar(3, "encore une plainte"))  # both idle searchers are now out of date
     with store.searching() as fresh:
         assert one.is_closed and two.is_closed and fresh.doc_count() == 6
+
+
+def test_a_failed_write_changes_nothing_and_releases_the_lock(new_store):
+    import pytest
+
+    store = new_store()
+    store.rebuild([_webinar(1, "porter plainte")])
+    broken = WebinarDoc(1, "w1", "Webinaire 1", "Présentation", ("law",), 0, 1, (object(),))  # not a cue
+    with pytest.raises(AttributeError):
+        store.replace_webinar(broken)
+    assert search(store, SearchRequest(text="plainte")).total_hits == 1  # the delete was cancelled too
+    store.replace_webinar(_webinar(1, "une autre plainte"))  # the writer's lock was released
+    assert search(store, SearchRequest(text="autre")).total_hits == 1
