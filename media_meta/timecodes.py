@@ -51,14 +51,19 @@ def parse_timecode(value: str) -> int:
     return ms
 
 
-def format_clock(ms: int) -> str:
-    """``754000`` -> ``12:34``; ``3723000`` -> ``1:02:03`` (whole seconds, rounded down)."""
-    total = max(0, int(ms)) // 1000
+def format_clock(ms: int, precise: bool = False) -> str:
+    """``754000`` -> ``12:34``; ``3723000`` -> ``1:02:03`` (whole seconds, rounded down).
+
+    ``precise`` keeps the milliseconds when there are any: ``754560`` -> ``12:34.56``.
+    """
+    ms = max(0, int(ms))
+    total = ms // 1000
     hours, rest = divmod(total, 3600)
     minutes, seconds = divmod(rest, 60)
+    fraction = f".{ms % 1000:03d}".rstrip("0") if precise and ms % 1000 else ""
     if hours:
-        return f"{hours}:{minutes:02d}:{seconds:02d}"
-    return f"{minutes}:{seconds:02d}"
+        return f"{hours}:{minutes:02d}:{seconds:02d}{fraction}"
+    return f"{minutes}:{seconds:02d}{fraction}"
 
 
 def format_vtt(ms: int) -> str:

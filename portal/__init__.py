@@ -40,7 +40,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from portal import auth, errors, security, templating
+    from portal import auth, delivery, errors, security, templating
     from portal.cli import register_cli
     from portal.views import admin, api, clips, public, resources, search
     from portal.views import auth as auth_views
@@ -48,6 +48,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     auth.init_app(app)
     templating.init_app(app)
     security.init_app(app)
+    delivery.init_app(app)
     errors.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(search.bp)

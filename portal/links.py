@@ -11,11 +11,10 @@ from media_meta.sources import embed_url, external_watch_url, parse_media_source
 from media_meta.timecodes import seconds_param
 
 
-def watch_url(slug: str, start_ms: int | None = None, *, external: bool = False) -> str:
-    """The watch page of a webinar, at a moment when ``start_ms`` is given."""
-    if start_ms is None:
-        return url_for("public.webinar", slug=slug, _external=external)
-    return url_for("public.webinar", slug=slug, t=seconds_param(start_ms), _external=external)
+def watch_url(slug: str, start_ms: int | None = None, *, q: str | None = None, external: bool = False) -> str:
+    """The watch page of a webinar, at a moment when ``start_ms`` is given; ``q`` fills its search box."""
+    t = None if start_ms is None else seconds_param(start_ms)
+    return url_for("public.webinar", slug=slug, t=t, q=q or None, _external=external)
 
 
 def segment_url(slug: str, start_ms: int, end_ms: int, *, external: bool = False) -> str:

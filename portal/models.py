@@ -151,8 +151,9 @@ class Webinar(db.Model):
         return self.starts_at.astimezone(ZoneInfo(self.timezone))
 
     @property
-    def has_playable_media(self) -> bool:
-        return self.media_kind in ("file", "url") and bool(self.media_src)
+    def has_media(self) -> bool:
+        """Whether the page has a recording to offer (played here, or through an external player)."""
+        return bool(self.media_kind and self.media_src)
 
     def __repr__(self) -> str:
         return f"<Webinar {self.slug}>"

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from media_meta.clips import display_code
 from media_meta.timecodes import format_clock, format_spoken, format_vtt
 from portal import links
+from portal.delivery import asset_url
 
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = (
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
         clip_url=links.clip_url,
         collection_url=links.collection_url,
         transcript_url=links.transcript_url,
+        asset_url=asset_url,
         site_name=lambda: current_app.config["SITE_NAME"],
     )
     app.jinja_env.trim_blocks = True

@@ -263,6 +263,42 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
     return result
 
 
+@dataclass
+class WithinResult:
+    """The cues of one webinar that match a query, in the order they are said."""
+
+    text: str
+    cue_ids: list[int] = field(default_factory=list)
+    total: int = 0  # may exceed len(cue_ids) when capped
+    terms: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+    notices: list[str] = field(default_factory=list)
+    suggestion: str | None = None
+
+
+def search_within(store: IndexStore, text: str, webinar_id: int, limit: int = 2000) -> WithinResult:
+    """Every cue of one webinar matching ``text`` (same language as the site search), in time order.
+
+    What to highlight is returned as terms and prefixes (see ``match_spans``), so the caller can
+    mark the text it shows, which is the database's. Raises IndexUnavailable only when the index
+    cannot be opened.
+    """
+    parsed = parse_query(text)
+    result = WithinResult(text=text, terms=parsed.terms, prefixes=parsed.prefixes, notices=list(parsed.notices))
+    if parsed.query is None:
+        return result
+    with store.searching() as searcher:
+        cache = _searcher_cache(searcher)
+        scores = match_scores(searcher, _expand_prefixes(parsed.query, searcher, result.notices))
+        owner, start = cache.owner, cache.start
+        docs = sorted((d for d in scores if owner[d] == webinar_id), key=lambda d: (start[d], d))
+        result.total = len(docs)
+        result.cue_ids = [int(searcher.stored_fields(d)["doc_id"].split(":", 1)[1]) for d in docs[:limit]]
+        if not docs:
+            result.suggestion = _suggest(searcher, text, parsed.words)
+    return result
+
+
 def _run(searcher, parsed: ParsedQuery, request: SearchRequest, result: SearchResult) -> None:
     cache = _searcher_cache(searcher)
     query = _expand_prefixes(parsed.query, searcher, result.notices)
@@ -543,8 +579,8 @@ def _suggest(searcher, text: str, words: list[str]) -> str | None:
 # -- highlighting ----------------------------------------------------------------------------
 
 
-def highlight(text: str, terms: set[str], prefixes: set[str], window: int | None = None) -> str:
-    """Escape ``text`` and wrap the words that matched in ``<mark>``; ``window`` cuts long texts around the first match."""
+def match_spans(text: str, terms: set[str], prefixes: set[str]) -> list[tuple[int, int]]:
+    """Where the words of ``text`` that a query matched are (character offsets, in order)."""
     spans: list[tuple[int, int]] = []
     for token in STEMMING(text, chars=True, mode="index", removestops=False):
         if token.stopped:
@@ -553,6 +589,12 @@ def highlight(text: str, terms: set[str], prefixes: set[str], window: int | None
         if token.text in terms or any(fold(original).startswith(p) for p in prefixes):
             if not spans or spans[-1] != (token.startchar, token.endchar):
                 spans.append((token.startchar, token.endchar))
+    return spans
+
+
+def highlight(text: str, terms: set[str], prefixes: set[str], window: int | None = None) -> str:
+    """Escape ``text`` and wrap the words that matched in ``<mark>``; ``window`` cuts long texts around the first match."""
+    spans = match_spans(text, terms, prefixes)
     start, end, prefix, suffix = 0, len(text), "", ""
     if window is not None:
         words = list(re.finditer(r"\S+", text))

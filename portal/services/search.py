@@ -12,9 +12,10 @@ from sqlalchemy.orm import selectinload
 
 from portal import links
 from portal.extensions import db
-from portal.models import Resource, ResourceLink, Theme, Webinar
+from portal.models import Cue, Resource, ResourceLink, Theme, Webinar
 from portal.services.indexing import ensure_index, get_store
-from search_index.query import SearchRequest, SearchResult, search
+from portal.services.transcripts import active_cues
+from search_index.query import SearchRequest, SearchResult, highlight, match_spans, search, search_within
 from search_index.store import IndexUnavailable
 
 SORTS = ("relevance", "date")
@@ -114,7 +115,7 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
         if w is None:  # unpublished since it was indexed
             continue
         hits = [
-            HitView(h.start_ms, h.end_ms, h.speaker, Markup(h.snippet_html), links.watch_url(w.slug, h.start_ms))
+            HitView(h.start_ms, h.end_ms, h.speaker, Markup(h.snippet_html), links.watch_url(w.slug, h.start_ms, q=text))
             for h in group.hits
         ]
         page.groups.append(GroupView(w, group.hit_count, hits))
@@ -184,4 +185,77 @@ def page_as_json(page: SearchPage) -> dict:
         },
         "suggestion": page.result.suggestion if page.result else None,
         "notices": page.notices + ([page.unavailable] if page.unavailable else []),
+    }
+
+
+# -- inside one recording -----------------------------------------------------------------------
+
+
+@dataclass
+class WithinPage:
+    """What the search box of a watch page shows: the matching lines of that recording, in time order."""
+
+    query: str
+    cues: list[Cue] = field(default_factory=list)
+    total: int = 0
+    terms: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+    notices: list[str] = field(default_factory=list)
+    suggestion: str | None = None
+    unavailable: str | None = None
+
+    def marked(self) -> dict[int, Markup]:
+        """Each matching cue's text, escaped, with its matched words in ``<mark>``."""
+        return {c.id: Markup(highlight(c.text, self.terms, self.prefixes)) for c in self.cues}
+
+    def spans(self, cue: Cue) -> list[tuple[int, int]]:
+        """Where the matched words of a cue are, in UTF-16 code units (as JavaScript counts)."""
+        return [(_utf16(cue.text, s), _utf16(cue.text, e)) for s, e in match_spans(cue.text, self.terms, self.prefixes)]
+
+
+def search_webinar(webinar: Webinar, text: str, cues: list[Cue] | None = None) -> WithinPage:
+    """Search one webinar's active transcript with the site's French analysis; never raises."""
+    text = (text or "").strip()
+    page = WithinPage(query=text)
+    if not text:
+        return page
+    page.unavailable = ensure_index()
+    if page.unavailable:
+        return page
+    try:
+        found = search_within(get_store(), text, webinar.id)
+    except IndexUnavailable as err:
+        page.unavailable = f"La recherche est momentanément indisponible : {err.reason}"
+        return page
+    page.terms, page.prefixes = found.terms, found.prefixes
+    page.notices, page.suggestion = found.notices, found.suggestion
+    by_id = {c.id: c for c in (cues if cues is not None else active_cues(webinar))}
+    # The index may briefly hold a previous version's cues: only the lines on the page count.
+    page.cues = [by_id[i] for i in found.cue_ids if i in by_id]
+    page.total = len(page.cues) + max(0, found.total - len(found.cue_ids))
+    return page
+
+
+def _utf16(text: str, offset: int) -> int:
+    return len(text[:offset].encode("utf-16-le")) // 2
+
+
+def within_as_json(webinar: Webinar, page: WithinPage) -> dict:
+    return {
+        "webinar": webinar.slug,
+        "query": page.query,
+        "total": page.total,
+        "hits": [
+            {
+                "cue": c.position,
+                "start_ms": c.start_ms,
+                "end_ms": c.end_ms,
+                "url": links.watch_url(webinar.slug, c.start_ms, q=page.query),
+                "marks": page.spans(c),
+            }
+            for c in page.cues
+        ],
+        "notices": page.notices + ([page.unavailable] if page.unavailable else []),
+        "suggestion": page.suggestion,
+        "search_all_url": url_for("search.results", q=page.query) if page.query else url_for("search.results"),
     }

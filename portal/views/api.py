@@ -11,7 +11,7 @@ from portal import links
 from portal.extensions import db
 from portal.models import Webinar
 from portal.services import clips
-from portal.services.search import page_as_json, run_search
+from portal.services.search import page_as_json, run_search, search_webinar, within_as_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -19,6 +19,15 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.get("/search")
 def search():
     return jsonify(page_as_json(run_search(request.args)))
+
+
+@bp.get("/webinars/<slug>/search")
+def search_in_webinar(slug: str):
+    """The lines of one recording that match ``q``, in time order, with where to mark them."""
+    webinar = db.session.scalar(select(Webinar).filter_by(slug=slug, published=True))
+    if webinar is None:
+        return _error(404, "Ce webinaire n'existe pas ou n'est pas publié.")
+    return jsonify(within_as_json(webinar, search_webinar(webinar, request.args.get("q", ""))))
 
 
 def _error(status: int, message: str, field: str | None = None):

@@ -100,7 +100,7 @@ def clip(code: str):
         embed_src=url_for("clips.embed_clip", code=clip.code, _external=True),
         can_edit=service.can_edit(current_user, clip),
         my_collections=_my_collections(),
-        action=ActionForm(),
+        action=ActionForm() if current_user.is_authenticated else None,  # no token, no session cookie for visitors
         webinar=clip.webinar,
         start_ms=clip.start_ms,
         segment=service.Segment(clip.start_ms, clip.end_ms),
@@ -192,7 +192,7 @@ def collection(code: str):
             }
         )
     url = links.collection_url(collection.code, external=True)
-    return render_template("clips/collection.html", collection=collection, items=items, url=url, can_edit=service.can_edit(current_user, collection), action=ActionForm())
+    return render_template("clips/collection.html", collection=collection, items=items, url=url, can_edit=service.can_edit(current_user, collection), action=ActionForm() if current_user.is_authenticated else None)
 
 
 @bp.route("/k/<code>/edit", methods=["GET", "POST"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
@@ -16,6 +17,7 @@ from portal.models import Resource, Theme, Webinar
 from portal.forms import ActionForm
 from portal.services.clips import parse_segment
 from portal.services.resources import webinar_resources
+from portal.services.search import search_webinar
 from portal.services.transcripts import active_cues
 
 bp = Blueprint("public", __name__)
@@ -80,25 +82,46 @@ def webinar(slug: str):
     markers: dict[int, list] = {}
     for link in resource_links:
         if link.start_ms is not None:
-            cue = next((c for c in reversed(cues) if c.start_ms <= link.start_ms), cues[0] if cues else None)
+            cue = _cue_at(cues, link.start_ms) or (cues[0] if cues else None)
             if cue is not None:
                 markers.setdefault(cue.id, []).append(link)
     located = segment is not None or bool(request.args.get("t"))
-    current = next((c for c in reversed(cues) if c.start_ms <= start_ms), None) if located else None
+    within = search_webinar(webinar, request.args.get("q", ""), cues) if request.args.get("q", "").strip() else None
     return render_template(
         "public/webinar.html",
         webinar=webinar,
         cues=cues,
         start_ms=start_ms,
         segment=segment,
-        segment_cues=[c for c in cues if c.end_ms > segment.start_ms and c.start_ms < segment.end_ms] if segment else [],
         time_notice=notice,
-        current_cue=current,
-        clip_form=ActionForm(),
+        located=located,
+        current_cue=_cue_at(cues, start_ms) if located else None,
+        current_chapter=_chapter_at(webinar.chapters, start_ms),
+        within=within,
+        marked=within.marked() if within else {},
+        # Only signed-in people get forms that carry a CSRF token (no session cookie for visitors).
+        clip_form=ActionForm() if current_user.is_authenticated else None,
         resource_links=resource_links,
         markers=markers,
         all_resources=list(db.session.scalars(select(Resource).order_by(Resource.title))) if current_user.is_authenticated and current_user.is_admin else [],
     )
+
+
+GAP_LOOKAHEAD_MS = 1000  # between two lines, a moment belongs to the next one if it starts this soon
+
+
+def _cue_at(cues: list, ms: int):
+    """The cue being said at ``ms``; in a short silence before a line, that line (watch.js agrees)."""
+    index = bisect_right([c.start_ms for c in cues], ms) - 1
+    following = index + 1
+    if following < len(cues) and (index < 0 or cues[index].end_ms < ms) and cues[following].start_ms <= ms + GAP_LOOKAHEAD_MS:
+        return cues[following]
+    return cues[index] if index >= 0 else None
+
+
+def _chapter_at(chapters: list, ms: int) -> int | None:
+    index = bisect_right([c.start_ms for c in chapters], ms) - 1
+    return index if index >= 0 else None
 
 
 @bp.get("/webinars/<slug>/transcript.<fmt>")

@@ -49,12 +49,7 @@ def browser_sign_in(page, app, email: str, password: str, role: str) -> None:
 
 @pytest.fixture
 def live_server(demo_app):
-    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    yield from serve(demo_app)
 
 
 @pytest.fixture(scope="session")
@@ -69,15 +64,69 @@ def browser():
         browser.close()
 
 
+def serve(app):
+    """Serve an app on a loopback port from a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def open_context(browser, base_url: str, **options):
+    """A browser context on ``base_url`` that records every request leaving it."""
+    context = browser.new_context(base_url=base_url, locale="fr-FR", **options)
+    context.outside = []
+    context.on("request", lambda request: context.outside.append(request.url) if not request.url.startswith(base_url) and not request.url.startswith("data:") else None)
+    return context
+
+
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="fr-FR")
-    outside: list[str] = []
-    context.on("request", lambda request: outside.append(request.url) if not request.url.startswith(live_server) and not request.url.startswith("data:") else None)
+    context = open_context(browser, live_server)
     page = context.new_page()
     yield page
     context.close()
-    assert not outside, f"requests left the portal's origin: {outside}"
+    assert not context.outside, f"requests left the portal's origin: {context.outside}"
+
+
+@pytest.fixture(scope="session")
+def long_app(tmp_path_factory):
+    """The demo catalogue plus a generated 90-minute, 1,200-line webinar with real (silent) media; not changed by tests."""
+    from demo.synthetic import write_catalogue
+    from portal.cli import init_schema
+    from portal.services import indexing
+    from portal.services.catalogue import import_catalogue_file
+    from tests.conftest import DEMO, _make_app, close_app
+
+    base = tmp_path_factory.mktemp("long-webinar")
+    app = _make_app(base)
+    with app.app_context():
+        init_schema()
+        import_catalogue_file(DEMO / "catalogue.json")
+        import_catalogue_file(write_catalogue(base / "files"))
+        indexing.rebuild()
+    yield app
+    close_app(app)
+
+
+@pytest.fixture(scope="session")
+def long_server(long_app):
+    yield from serve(long_app)
+
+
+@pytest.fixture(params=[(390, 844), (1280, 800)], ids=["phone", "laptop"])
+def long_page(request, browser, long_server):
+    """A page on the long webinar's portal, at a phone's and at a laptop's size."""
+    width, height = request.param
+    context = open_context(browser, long_server, viewport={"width": width, "height": height}, has_touch=width < 600, is_mobile=width < 600)
+    page = context.new_page()
+    yield page
+    context.close()
+    assert not context.outside, f"requests left the portal's origin: {context.outside}"
 
 
 def long_transcript(cues: int = 60, step_s: int = 5) -> str:

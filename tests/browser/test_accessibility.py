@@ -35,3 +35,41 @@ def test_admin_pages_have_no_serious_or_critical_violations(page, demo_app):
         results = Axe().run(page, options=OPTIONS)
         bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
         assert not bad, (url, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in bad])
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1280, 800)], ids=["phone", "laptop"])
+def test_watch_clip_collection_and_embed_pages_have_no_moderate_or_worse_violations(browser, demo_app, live_server, width, height):
+    from portal.extensions import db
+    from portal.models import User, Webinar
+    from portal.services import clips
+    from tests.browser.conftest import open_context, wait_until
+    from tests.conftest import TRAINER_PASSWORD, _make_user
+
+    _make_user(demo_app, "trainer@example.org", TRAINER_PASSWORD, "trainer")
+    with demo_app.app_context():
+        user = db.session.query(User).filter_by(email="trainer@example.org").one()
+        webinar = db.session.query(Webinar).filter_by(slug="session-2-loi").one()
+        clip = clips.create_clip(user, webinar, 60_120, 75_480, "Le DSA", "Pour l'atelier")
+        collection = clips.create_collection(user, "Atelier", "Deux extraits.")
+        clips.add_to_collection(user, collection, clip)
+        clip_code, collection_code = clip.code, collection.code
+    context = open_context(browser, live_server, viewport={"width": width, "height": height}, has_touch=width < 600, is_mobile=width < 600)
+    page = context.new_page()
+    urls = [
+        "/webinars/session-2-loi?t=90",
+        "/webinars/session-2-loi?t=90&q=plaintes",
+        "/webinars/session-2-loi?start=60&end=90",
+        f"/c/{clip_code}",
+        f"/k/{collection_code}",
+        f"/embed/c/{clip_code}",
+        "/embed/session-2-loi?start=60&end=90",
+    ]
+    for url in urls:
+        assert page.goto(url).status == 200, url
+        if page.locator(".watch").count():
+            wait_until(page, "document.querySelector('.watch').getAttribute('data-player-ready') === 'true'")
+        results = Axe().run(page, options=OPTIONS)
+        bad = [v for v in results.response["violations"] if v["impact"] in ("moderate", "serious", "critical")]
+        assert not bad, (url, [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in bad])
+    context.close()
+    assert not context.outside

@@ -32,10 +32,14 @@ def api_create(client, **payload):
 
 def test_segment_link_shows_the_clip_and_its_excerpt(demo_client):
     html = demo_client.get("/webinars/session-2-loi?start=1:00&end=1m30s").get_data(as_text=True)
-    assert "Extrait 1:00–1:30 de « La haine, le harcèlement" in html
+    assert "<strong>Extrait 1:00–1:30</strong>" in html and "la lecture s'arrête à 1:30" in html
     assert "Regarder le webinaire entier" in html and 'data-end-ms="90000"' in html
     assert "#t=60.000,90.000" in html  # the browser stops there even without JavaScript
-    assert '<blockquote class="excerpt">' in html
+    # the lines said in the segment are marked in the transcript, and only those
+    spans = [(int(a), int(b)) for a, b in re.findall(r'class="cue(?: current)? in-segment" data-start-ms="(\d+)" data-end-ms="(\d+)"', html)]
+    assert spans and all(end > 60_000 and start < 90_000 for start, end in spans)
+    others = re.findall(r'class="cue" data-start-ms="(\d+)" data-end-ms="(\d+)"', html)
+    assert not [1 for start, end in others if int(end) > 60_000 and int(start) < 90_000]
 
 
 @pytest.mark.parametrize(

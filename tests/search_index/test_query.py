@@ -253,3 +253,43 @@ def test_a_phrase_of_three_words_needs_them_in_a_row_not_only_its_pairs(new_stor
     assert _starts(store, '"porter plainte directement"') == [1000]
     assert _starts(store, '"une plainte directement au procureur"') == [1000]  # au is a stop word too
     assert _starts(store, '"porter plainte vite"') == [0]
+
+
+# -- inside one webinar ------------------------------------------------------------------------
+
+
+def test_search_within_one_webinar_lists_its_matching_cues_in_time_order_across_segments(new_store):
+    from search_index.query import search_within
+
+    store, documents, _ = _segmented_store(new_store())
+    for webinar in documents:
+        found = search_within(store, "plaintes", webinar.webinar_id)
+        expected = [c.cue_id for c in sorted(webinar.cues, key=lambda c: c.start_ms) if "plainte" in c.text]
+        assert found.cue_ids == expected and found.total == len(expected)
+        assert "plaint" in found.terms
+
+
+def test_search_within_caps_the_list_but_counts_everything(new_store):
+    from search_index.query import search_within
+
+    store = _index(new_store(), [f"Elle dépose plainte, numéro {i}." for i in range(30)])
+    found = search_within(store, "plainte", 1, limit=10)
+    assert found.total == 30 and found.cue_ids == list(range(1, 11))
+
+
+def test_search_within_says_why_nothing_is_searched_and_suggests_a_word(new_store):
+    from search_index.query import search_within
+
+    store = _index(new_store(), ["Le harcèlement en ligne.", "Porter plainte."])
+    assert search_within(store, "le de", 1).notices and search_within(store, "le de", 1).cue_ids == []
+    assert search_within(store, "harcelemnt", 1).suggestion == "harcelement"
+    assert search_within(store, '"porter plainte"', 1).cue_ids == [2]
+    assert search_within(store, "harc*", 1).cue_ids == [1]
+
+
+def test_match_spans_are_the_matched_words_offsets():
+    from search_index.query import match_spans
+
+    text = "Les plaintes, la plainte ; l'algorithme."
+    spans = match_spans(text, {"plaint"}, {"algo"})
+    assert [text[s:e] for s, e in spans] == ["plaintes", "plainte", "algorithme"]

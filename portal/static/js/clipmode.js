@@ -13,7 +13,7 @@
   var saveForm = document.getElementById("clip-save");
 
   function read(input) { return watch.parseTime(input.value); }
-  function write(input, seconds) { input.value = watch.clock(Math.max(0, seconds)); update(); }
+  function write(input, seconds) { input.value = watch.preciseClock(Math.max(0, seconds)); update(); }
 
   function bounds() {
     var start = read(startInput), end = read(endInput);
@@ -24,7 +24,7 @@
   }
 
   function link(b) {
-    return window.location.origin + "/webinars/" + encodeURIComponent(watch.slug) + "?start=" + watch.secondsParam(b.start) + "&end=" + watch.secondsParam(b.end);
+    return window.location.origin + watch.watchPath() + "?start=" + watch.secondsParam(b.start) + "&end=" + watch.secondsParam(b.end);
   }
 
   function update() {
@@ -59,8 +59,7 @@
         watch.announce((input === startInput ? "Début" : "Fin") + " fixé à " + input.value);
         input.focus();
       };
-      var first = document.querySelector("#transcript .cue a.ts");
-      if (first) { first.focus(); }
+      watch.focusLines();
     }
     if (action === "preview") {
       var b = bounds();

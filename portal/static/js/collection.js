@@ -1,32 +1,50 @@
-/* A collection plays its clips one after another in one player, each from its start to its end. */
+/* A collection plays its clips one after another in one player, each from its start to its end.
+ * Its own controls (play/pause, previous/next clip, a progress bar of the clip being played) drive it;
+ * without JavaScript each clip has its own page and "l'écouter seul" link.
+ */
 (function () {
   "use strict";
   var audio = document.getElementById("collection-player");
   var button = document.getElementById("collection-play");
   var status = document.getElementById("collection-status");
-  if (!audio || !button) { return; }
+  var root = document.getElementById("collection");
+  if (!audio || !button || !window.PortalPlayers) { return; }
+  document.documentElement.classList.add("js");
   var items = Array.prototype.slice.call(document.querySelectorAll(".collection-item[data-src]"));
+  var barElement = document.querySelector(".collection-stage .segbar");
+  var prev = barElement ? barElement.querySelector(".seg-prev") : null;
+  var next = barElement ? barElement.querySelector(".seg-next") : null;
+  var player = window.PortalPlayers.mediaElementPlayer(audio);
+  var bar = null;
   var index = -1, end = null;
 
   function say(text) { status.textContent = text; }
+  function bounds(item) {
+    return { start: parseInt(item.getAttribute("data-start-ms"), 10) / 1000, end: parseInt(item.getAttribute("data-end-ms"), 10) / 1000 };
+  }
 
   function play(i) {
     if (i >= items.length) {
       audio.pause();
       items.forEach(function (el) { el.classList.remove("playing"); });
       say("Fin du parcours.");
-      document.getElementById("collection").setAttribute("data-finished", "true");
+      root.setAttribute("data-finished", "true");
       return;
     }
-    index = i;
-    var item = items[i];
+    index = Math.max(0, i);
+    var item = items[index];
+    var segment = bounds(item);
+    end = segment.end;
     items.forEach(function (el) { el.classList.toggle("playing", el === item); });
-    var start = parseInt(item.getAttribute("data-start-ms"), 10) / 1000;
-    end = parseInt(item.getAttribute("data-end-ms"), 10) / 1000;
+    root.setAttribute("data-current", String(index));
+    root.removeAttribute("data-finished");
+    if (bar) { bar.set(segment); } else { bar = window.PortalPlayers.segmentBar(barElement, player, segment); }
+    button.hidden = true;
+    if (prev) { prev.disabled = index === 0; }
+    if (next) { next.disabled = index === items.length - 1; }
+    say("Extrait " + (index + 1) + " sur " + items.length + " : " + item.querySelector("h2").textContent);
     var src = new URL(item.getAttribute("data-src"), window.location.href).toString();
-    document.getElementById("collection").setAttribute("data-current", String(i));
-    say("Extrait " + (i + 1) + " sur " + items.length + " : " + item.querySelector("h2").textContent);
-    function go() { audio.currentTime = start; var r = audio.play(); if (r && r.catch) { r.catch(function () {}); } }
+    function go() { audio.currentTime = segment.start; var r = audio.play(); if (r && r.catch) { r.catch(function () {}); } }
     if (audio.src !== src) {
       audio.src = src;
       audio.addEventListener("loadedmetadata", go, { once: true });
@@ -38,12 +56,13 @@
 
   function check() {
     if (index >= 0 && end !== null && !audio.paused && audio.currentTime >= end - 0.05) {
-      var next = index + 1;
       end = null;
-      play(next);
+      play(index + 1);
     }
   }
   audio.addEventListener("timeupdate", check);
   (function tick() { check(); window.requestAnimationFrame(tick); })();
   button.addEventListener("click", function () { play(0); });
+  if (prev) { prev.addEventListener("click", function () { if (index > 0) { play(index - 1); } }); }
+  if (next) { next.addEventListener("click", function () { if (index < items.length - 1) { play(index + 1); } }); }
 })();

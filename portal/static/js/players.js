@@ -170,5 +170,51 @@
     });
   }
 
-  window.PortalPlayers = { create: createPlayer, mediaElementPlayer: mediaElementPlayer };
+  function clockOf(seconds) {
+    var total = Math.max(0, Math.floor(seconds + 1e-6));
+    var h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+    return (h ? h + ":" + String(m).padStart(2, "0") : String(m)) + ":" + String(s).padStart(2, "0");
+  }
+
+  /* The controls of a clip: play/pause and a progress bar of the clip's own span (0:00 to its length),
+   * not of the whole recording. `segment` is {start, end} in seconds and may be changed with set(). */
+  function segmentBar(root, player, segment) {
+    var button = root.querySelector(".seg-play");
+    var range = root.querySelector(".seg-range");
+    var time = root.querySelector(".seg-time");
+    var element = player.element;
+    if (element) { element.controls = false; }
+    root.hidden = false;
+    function length() { return Math.max(0, segment.end - segment.start); }
+    function show(t) {
+      var into = Math.min(length(), Math.max(0, t - segment.start));
+      range.max = String(Math.round(length() * 10));
+      range.value = String(Math.round(into * 10));
+      var text = clockOf(into) + " / " + clockOf(length());
+      time.textContent = text;
+      range.setAttribute("aria-valuetext", clockOf(into) + " sur " + clockOf(length()));
+    }
+    function state() {
+      var playing = !player.paused();
+      button.querySelector(".icon").textContent = playing ? "❚❚" : "▶";
+      button.querySelector(".label").textContent = playing ? "Pause" : "Écouter";
+    }
+    button.addEventListener("click", function () {
+      if (player.paused()) {
+        var t = player.currentTime();
+        if (t < segment.start - 0.25 || t >= segment.end - 0.05) { player.seek(segment.start); }
+        player.play();
+      } else {
+        player.pause();
+      }
+    });
+    range.addEventListener("input", function () { player.seek(segment.start + parseInt(range.value, 10) / 10); });
+    player.onTime(show);
+    player.onState(state);
+    show(player.currentTime());
+    state();
+    return { set: function (next) { segment = next; show(player.currentTime()); } };
+  }
+
+  window.PortalPlayers = { create: createPlayer, mediaElementPlayer: mediaElementPlayer, segmentBar: segmentBar };
 })();

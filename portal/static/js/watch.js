@@ -1,29 +1,35 @@
-/* The watch page: the transcript follows the media, every cue seeks, keyboard shortcuts,
- * a filter that steps through a word's occurrences, links to moments copied in one action.
- * Without JavaScript every cue is still a ?t= link and the media starts with a #t= fragment.
+/* The watch page (also clip pages and embeds): the transcript panel follows the media without ever
+ * scrolling the window, every line seeks, one search inside the recording, chapters and hits on the
+ * timeline, keyboard shortcuts, links to moments copied in one action.
+ * Without JavaScript every line is still a ?t= link, the media starts with a #t= fragment, the
+ * search box reloads the page with its hits marked, and "Aller à la réplique en cours" is an anchor.
  */
 (function () {
   "use strict";
   var page = document.querySelector(".watch");
   if (!page || !window.PortalPlayers) { return; }
+  document.documentElement.classList.add("js");
 
   var slug = page.getAttribute("data-slug");
   var startMs = parseInt(page.getAttribute("data-start-ms") || "0", 10);
   var segmentEnd = page.hasAttribute("data-end-ms") ? parseInt(page.getAttribute("data-end-ms"), 10) / 1000 : null;
   var durationMs = parseInt(page.getAttribute("data-duration-ms") || "0", 10);
   var segmentStart = startMs / 1000;
+  var located = page.hasAttribute("data-located");
   var area = page.querySelector(".player-area");
+  var stage = document.getElementById("stage");
+  var scroller = document.getElementById("transcript-scroll");
   var transcript = document.getElementById("transcript");
   var cues = transcript ? Array.prototype.slice.call(transcript.querySelectorAll(".cue")) : [];
   var starts = cues.map(function (li) { return parseInt(li.getAttribute("data-start-ms"), 10) / 1000; });
+  var ends = cues.map(function (li) { return parseInt(li.getAttribute("data-end-ms"), 10) / 1000; });
   var announcer = document.getElementById("announcer");
   var followButton = document.getElementById("follow");
+  var resumeButton = document.getElementById("resume");
+  var listenButton = document.getElementById("listen");
   var player = null;
   var current = -1;
   var follow = true;
-  var autoScrolling = false;
-
-  document.documentElement.classList.add("js");
 
   function announce(message) {
     if (!announcer) { return; }
@@ -32,10 +38,16 @@
   }
 
   function clock(seconds) {
-    var total = Math.max(0, Math.floor(seconds));
+    var total = Math.max(0, Math.floor(seconds + 1e-6));
     var h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
     var mm = h ? String(m).padStart(2, "0") : String(m);
     return (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
+  }
+
+  /* 12:34.56 when the time is not on a second (clips taken from lines keep their milliseconds). */
+  function preciseClock(seconds) {
+    var ms = Math.round(seconds * 1000) % 1000;
+    return clock(seconds) + (ms ? ("." + String(ms).padStart(3, "0")).replace(/0+$/, "") : "");
   }
 
   function secondsParam(seconds) {
@@ -43,8 +55,10 @@
     return ms % 1000 === 0 ? String(ms / 1000) : (ms / 1000).toFixed(3).replace(/0+$/, "").replace(/\.$/, "");
   }
 
+  function watchPath() { return page.getAttribute("data-watch-url"); }
+
   function momentUrl(seconds) {
-    return window.location.origin + "/webinars/" + encodeURIComponent(slug) + "?t=" + secondsParam(seconds);
+    return window.location.origin + watchPath() + "?t=" + secondsParam(seconds);
   }
 
   /* The same time forms as the server: 754, 754.5, 12:34, 1:02:03, 12m34s, 1h2m3s. */
@@ -61,22 +75,94 @@
     return null;
   }
 
+  /* The line said at `seconds`; in a short silence before a line, that line (as the server decides). */
   function indexAt(seconds) {
     var lo = 0, hi = starts.length - 1, found = -1;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
       if (starts[mid] <= seconds + 0.05) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
     }
+    var next = found + 1;
+    if (next < starts.length && (found < 0 || ends[found] < seconds) && starts[next] <= seconds + 1) { return next; }
     return found;
   }
 
-  function scrollToCue(li) {
-    autoScrolling = true;
-    li.scrollIntoView({ block: "center", behavior: "auto" });
-    window.setTimeout(function () { autoScrolling = false; }, 100);
+  function cueStart(li) { return parseInt(li.getAttribute("data-start-ms"), 10) / 1000; }
+
+  /* -- the panel scrolls, never the window ------------------------------------------------------- */
+
+  var expectedScroll = null;
+
+  /* Put a line at `fraction` of the part of the panel that is on screen (on a phone the panel can
+   * run below the first screen, or under the pinned player). */
+  function placeInPanel(li, fraction) {
+    if (!scroller || !li) { return; }
+    var box = scroller.getBoundingClientRect();
+    var top = box.top, bottom = box.bottom;
+    if (stage && window.getComputedStyle(stage).position === "sticky") { top = Math.max(top, stage.getBoundingClientRect().bottom); }
+    bottom = Math.min(bottom, window.innerHeight);
+    if (bottom - top < li.offsetHeight * 3) { top = box.top; bottom = box.bottom; }
+    var offset = li.getBoundingClientRect().top - top;
+    var target = scroller.scrollTop + offset - Math.max(0, (bottom - top) * fraction - li.offsetHeight / 2);
+    scroller.scrollTop = Math.max(0, target);
+    expectedScroll = scroller.scrollTop;
   }
 
-  function mark(index, scroll) {
+  function inView(li) {
+    if (!scroller) { return true; }
+    var box = scroller.getBoundingClientRect(), r = li.getBoundingClientRect();
+    return r.top >= box.top && r.bottom <= box.bottom;
+  }
+
+  function setFollow(on, place) {
+    follow = on;
+    if (followButton) { followButton.setAttribute("aria-pressed", on ? "true" : "false"); }
+    if (resumeButton) { resumeButton.hidden = on || !player; }
+    if (on && place !== false && current >= 0) { placeInPanel(cues[current], 0.3); }
+  }
+
+  if (scroller) {
+    scroller.addEventListener("scroll", function () {
+      if (expectedScroll !== null && Math.abs(scroller.scrollTop - expectedScroll) < 2) { return; }
+      expectedScroll = null;
+      if (follow) { setFollow(false); }
+    }, { passive: true });
+  }
+  if (followButton) { followButton.addEventListener("click", function () { setFollow(!follow); announce(follow ? "Suivi de la lecture activé" : "Suivi de la lecture désactivé"); }); }
+  if (resumeButton) { resumeButton.addEventListener("click", function () { setFollow(true); }); }
+
+  /* -- the current line, the current chapter, the progress --------------------------------------- */
+
+  var chapters = Array.prototype.slice.call(document.querySelectorAll(".timeline .chapter"));
+  var chapterStarts = chapters.map(function (a) { return parseInt(a.getAttribute("data-start-ms"), 10) / 1000; });
+  var nowChapter = document.getElementById("now-chapter");
+  var chapterIndex = -2;
+  var progress = document.querySelector(".timeline .progress");
+
+  function showChapter(seconds) {
+    var index = -1;
+    for (var i = 0; i < chapterStarts.length; i++) { if (chapterStarts[i] <= seconds + 0.05) { index = i; } }
+    if (index === chapterIndex) { return; }
+    chapterIndex = index;
+    chapters.forEach(function (a, i) { a.classList.toggle("current", i === index); });
+    if (!nowChapter) { return; }
+    nowChapter.hidden = index < 0;
+    if (index >= 0) {
+      var label = chapters[index].querySelector("title").textContent.replace(/^\S+\s/, "");
+      nowChapter.querySelector(".value").textContent = (index + 1) + "/" + chapters.length + " · " + label;
+    }
+  }
+
+  var rovingLink = null;
+  function setRoving(li) {
+    var link = li ? li.querySelector("a.ts") : null;
+    if (!link || link === rovingLink) { return; }
+    if (rovingLink) { rovingLink.tabIndex = -1; }
+    rovingLink = link;
+    link.tabIndex = 0;
+  }
+
+  function mark(index) {
     if (index === current) { return; }
     if (current >= 0 && cues[current]) { cues[current].classList.remove("current"); cues[current].removeAttribute("aria-current"); }
     current = index;
@@ -84,27 +170,51 @@
     var li = cues[index];
     li.classList.add("current");
     li.setAttribute("aria-current", "true");
-    if (scroll && follow) { scrollToCue(li); }
+    if (!transcript.contains(document.activeElement)) { setRoving(li); }
+    var toLine = document.getElementById("to-line");
+    if (toLine) { toLine.setAttribute("href", "#" + li.id); }
+    if (follow) { placeInPanel(li, 0.3); }
   }
 
-  function setFollow(on) {
-    follow = on;
-    if (followButton) {
-      followButton.setAttribute("aria-pressed", on ? "true" : "false");
-      followButton.textContent = on ? "Suivi de la lecture : activé" : "Reprendre le suivi de la lecture";
-    }
-    if (on && current >= 0) { scrollToCue(cues[current]); }
+  function showTime(t) {
+    mark(indexAt(t));
+    showChapter(t);
+    if (progress && durationMs) { progress.setAttribute("width", String(Math.min(1000, (t * 1000 / durationMs) * 1000))); }
   }
 
   function seek(seconds, play) {
     if (!player) { return; }
     if (durationMs) { seconds = Math.min(seconds, durationMs / 1000); }
-    player.seek(Math.max(0, seconds));
-    mark(indexAt(seconds), true);
+    seconds = Math.max(0, seconds);
+    player.seek(seconds);
+    showTime(seconds);
+    updateListen();
     if (play) { player.play(); }
   }
 
-  /* -- copying links ---------------------------------------------------------------------- */
+  /* -- "Écouter à partir de 12:34": one tap, since browsers block autoplay -------------------------- */
+
+  function updateListen() {
+    if (!listenButton || !player) { return; }
+    var playing = !player.paused();
+    listenButton.querySelector(".icon").textContent = playing ? "❚❚" : "▶";
+    var t = player.currentTime();
+    var label = playing ? "Pause" : (segmentEnd !== null && t >= segmentStart - 0.5 && t < segmentEnd - 0.1 && t <= segmentStart + 0.5 ? "Écouter l'extrait" : (t > 0.5 ? "Écouter à partir de " + clock(t) : "Écouter"));
+    listenButton.querySelector(".label").textContent = label;
+  }
+  if (listenButton) {
+    listenButton.addEventListener("click", function () {
+      if (!player) { return; }
+      if (player.paused()) {
+        if (segmentEnd !== null && player.currentTime() >= segmentEnd - 0.05) { player.seek(segmentStart); }
+        player.play();
+      } else {
+        player.pause();
+      }
+    });
+  }
+
+  /* -- copying links ---------------------------------------------------------------------------- */
 
   function copy(text, what) {
     function done() { announce("Lien copié : " + what); }
@@ -133,13 +243,15 @@
   copyCue.textContent = "Copier le lien";
   function offerCopy(li) {
     if (!li || copyCue.parentNode === li) { return; }
-    var seconds = parseInt(li.getAttribute("data-start-ms"), 10) / 1000;
+    var seconds = cueStart(li);
     copyCue.setAttribute("aria-label", "Copier le lien vers " + clock(seconds));
     copyCue.setAttribute("data-seconds", String(seconds));
+    copyCue.tabIndex = -1;  // reached by the mouse; the keyboard has "c" and each line's own link
     li.appendChild(copyCue);
   }
   copyCue.addEventListener("click", function (event) {
     event.preventDefault();
+    event.stopPropagation();
     var seconds = parseFloat(copyCue.getAttribute("data-seconds"));
     copy(momentUrl(seconds), clock(seconds));
   });
@@ -152,104 +264,297 @@
     });
   }
 
-  /* -- transcript ---------------------------------------------------------------------------- */
+  /* -- the transcript: the whole line is the target; arrows move between lines ------------------- */
+
+  var api = {};
+  var pressedAt = null;
+
+  function goToCue(li, fromKeyboard) {
+    if (api.pick) { var pick = api.pick; api.pick = null; pick(li); return; }
+    var seconds = cueStart(li);
+    var wasPlaying = player && !player.paused();
+    if (!player) { window.location.href = li.querySelector("a.ts").href; return; }
+    setRoving(li);
+    follow = false;  // the line is where the person clicked it: no jump under the pointer
+    seek(seconds, wasPlaying);
+    setFollow(true, false);
+    window.history.replaceState(null, "", "?t=" + secondsParam(seconds));
+    if (fromKeyboard || !wasPlaying) { announce("Placé à " + clock(seconds) + (wasPlaying ? "" : ". Lecture : touche k ou bouton Écouter.")); }
+  }
 
   if (transcript) {
+    cues.forEach(function (li) { var a = li.querySelector("a.ts"); if (a) { a.tabIndex = -1; } });
+    setRoving(cues[0]);
+    transcript.addEventListener("mousedown", function (event) { pressedAt = [event.clientX, event.clientY]; });
     transcript.addEventListener("click", function (event) {
-      var link = event.target.closest("a.ts");
-      if (!link || !player || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
+      if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+      var li = event.target.closest(".cue");
+      if (!li || event.target.closest("a:not(.ts), button")) { return; }
+      // A drag that selects words is not a click on the line.
+      var selection = window.getSelection();
+      var dragged = pressedAt && (Math.abs(event.clientX - pressedAt[0]) > 4 || Math.abs(event.clientY - pressedAt[1]) > 4);
+      if (dragged || (selection && !selection.isCollapsed && li.contains(selection.anchorNode))) { return; }
       event.preventDefault();
-      var li = link.closest(".cue");
-      if (api.pick) { var pick = api.pick; api.pick = null; pick(li); return; }
-      var seconds = parseInt(li.getAttribute("data-start-ms"), 10) / 1000;
-      seek(seconds, true);
-      window.history.replaceState(null, "", "?t=" + secondsParam(seconds));
+      goToCue(li, event.detail === 0);
     });
-    transcript.addEventListener("focusin", function (event) { offerCopy(event.target.closest(".cue")); });
+    transcript.addEventListener("keydown", function (event) {
+      var li = event.target.closest(".cue");
+      if (!li || event.altKey || event.ctrlKey || event.metaKey) { return; }
+      var index = cues.indexOf(li), next = null;
+      if (event.key === "ArrowDown") { next = cues[index + 1]; }
+      else if (event.key === "ArrowUp") { next = cues[index - 1]; }
+      else if (event.key === "Home") { next = cues[0]; }
+      else if (event.key === "End") { next = cues[cues.length - 1]; }
+      else { return; }
+      event.preventDefault();
+      if (!next) { return; }
+      setRoving(next);
+      rovingLink.focus({ preventScroll: true });
+      if (!inView(next)) { placeInPanel(next, 0.5); }
+      if (follow && next !== cues[current]) { setFollow(false); }
+    });
+    transcript.addEventListener("focusin", function (event) {
+      var li = event.target.closest(".cue");
+      offerCopy(li);
+      if (li && !inView(li)) { placeInPanel(li, 0.5); }
+    });
     transcript.addEventListener("mouseover", function (event) { offerCopy(event.target.closest(".cue")); });
   }
 
-  ["wheel", "touchmove"].forEach(function (name) {
-    window.addEventListener(name, function () { if (follow && player && !player.paused()) { setFollow(false); } }, { passive: true });
-  });
-  window.addEventListener("scroll", function () {
-    if (!autoScrolling && follow && player && !player.paused() && document.activeElement === document.body) { setFollow(false); }
-  }, { passive: true });
-  if (followButton) { followButton.addEventListener("click", function () { setFollow(!follow); }); }
+  var toLine = document.getElementById("to-line");
+  if (toLine) {
+    toLine.addEventListener("click", function (event) {
+      var li = current >= 0 ? cues[current] : document.querySelector(toLine.getAttribute("href"));
+      if (!li) { return; }
+      event.preventDefault();
+      setRoving(li);
+      placeInPanel(li, 0.3);
+      rovingLink.focus({ preventScroll: true });
+    });
+  }
 
-  /* -- filter: highlight a word and step through it -------------------------------------------- */
+  /* -- one search inside the recording ---------------------------------------------------------- */
 
-  var filter = document.getElementById("transcript-filter");
-  var filterCount = document.getElementById("filter-count");
-  var hits = [], hitIndex = -1;
+  var within = document.getElementById("within");
+  var query = document.getElementById("within-q");
+  var status = document.getElementById("within-status");
+  var prevButton = document.getElementById("within-prev");
+  var nextButton = document.getElementById("within-next");
+  var marksLayer = document.querySelector(".timeline .hit-marks");
+  var hitStrip = document.querySelector(".timeline .hit-strip");
+  var hits = [], hitIndex = -1, searchSeq = 0, searchedFor = null;
+  var SVG = "http://www.w3.org/2000/svg";
 
-  function fold(text) { return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
-
-  function clearMarks() {
-    transcript.querySelectorAll("mark.filter-hit").forEach(function (m) { m.replaceWith(document.createTextNode(m.textContent)); });
+  function clearHits() {
+    transcript.querySelectorAll(".cue-text mark").forEach(function (m) { m.replaceWith(document.createTextNode(m.textContent)); });
     transcript.querySelectorAll(".cue-text").forEach(function (span) { span.normalize(); });
+    transcript.querySelectorAll(".cue.hit-active").forEach(function (li) { li.classList.remove("hit-active"); });
+    if (marksLayer) { marksLayer.textContent = ""; }
     hits = [];
     hitIndex = -1;
   }
 
-  function applyFilter() {
-    clearMarks();
-    var needle = fold(filter.value.trim());
-    if (needle.length < 2) { filterCount.textContent = ""; return; }
-    transcript.querySelectorAll(".cue-text").forEach(function (span) {
-      var text = span.textContent, folded = fold(text), from = 0, pos, parts = [];
-      // Folding keeps one character per character for Latin text, so offsets map back.
-      if (folded.length !== text.length) { folded = text.toLowerCase(); }
-      while ((pos = folded.indexOf(needle, from)) !== -1) { parts.push([pos, pos + needle.length]); from = pos + needle.length; }
-      if (!parts.length) { return; }
-      span.textContent = "";
-      var cursor = 0;
-      parts.forEach(function (range) {
-        span.appendChild(document.createTextNode(text.slice(cursor, range[0])));
-        var mark = document.createElement("mark");
-        mark.className = "filter-hit";
-        mark.textContent = text.slice(range[0], range[1]);
-        span.appendChild(mark);
-        hits.push(mark);
-        cursor = range[1];
-      });
-      span.appendChild(document.createTextNode(text.slice(cursor)));
+  function markText(span, ranges) {
+    var text = span.textContent, cursor = 0, first = null;
+    span.textContent = "";
+    ranges.forEach(function (range) {
+      if (range[0] < cursor || range[1] > text.length) { return; }
+      span.appendChild(document.createTextNode(text.slice(cursor, range[0])));
+      var m = document.createElement("mark");
+      m.textContent = text.slice(range[0], range[1]);
+      span.appendChild(m);
+      first = first || m;
+      cursor = range[1];
     });
-    filterCount.textContent = hits.length ? hits.length + " occurrence" + (hits.length > 1 ? "s" : "") : "aucune occurrence";
+    span.appendChild(document.createTextNode(text.slice(cursor)));
+    return first;
+  }
+
+  function drawMarkers() {
+    if (!marksLayer || !durationMs) { return; }
+    marksLayer.textContent = "";
+    hits.forEach(function (hit, i) {
+      var r = document.createElementNS(SVG, "rect");
+      r.setAttribute("x", String(Math.min(996, Math.floor(hit.start * 1000 * 1000 / durationMs))));
+      r.setAttribute("y", "2");
+      r.setAttribute("width", "4");
+      r.setAttribute("height", "10");
+      if (i === hitIndex) { r.setAttribute("class", "active"); }
+      marksLayer.appendChild(r);
+    });
+  }
+
+  function setStatus(parts) {
+    status.textContent = "";
+    var p = document.createElement("p");
+    parts.forEach(function (part) {
+      if (typeof part === "string") { p.appendChild(document.createTextNode(part)); } else { p.appendChild(part); }
+    });
+    status.appendChild(p);
+  }
+
+  function element(tag, attrs, text) {
+    var el = document.createElement(tag);
+    Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+    if (text) { el.textContent = text; }
+    return el;
+  }
+
+  function searchAllLink(q, label) {
+    return element("a", { "class": "search-all", href: within.getAttribute("data-search-all") + (q ? "?q=" + encodeURIComponent(q) : "") }, label);
+  }
+
+  function showCount(q) {
+    var count = element("span", { "class": "within-count" });
+    if (!hits.length) {
+      count.textContent = "Aucun passage pour « " + q + " »";
+    } else if (hitIndex < 0) {
+      count.textContent = hits.length + " passage" + (hits.length > 1 ? "s" : "");
+    } else {
+      count.appendChild(element("span", { "aria-hidden": "true" }, (hitIndex + 1) + " / " + hits.length));
+      count.appendChild(element("span", { "class": "visually-hidden" }, "passage " + (hitIndex + 1) + " sur " + hits.length));
+    }
+    return count;
+  }
+
+  function render(q, extra) {
+    var parts = [showCount(q)];
+    if (hitIndex >= 0) { parts.push(" · " + clock(hits[hitIndex].start) + " "); parts.push(element("button", { type: "button", "class": "secondary play-hit", "data-play-hit": "" }, "Écouter ce passage")); }
+    (extra || []).forEach(function (x) { parts.push(x); });
+    parts.push(" · ");
+    parts.push(searchAllLink(q, "dans tous les webinaires"));
+    setStatus(parts);
+    prevButton.disabled = nextButton.disabled = hits.length === 0;
+  }
+
+  function activate(index, scroll) {
+    if (!hits.length) { return; }
+    if (hitIndex >= 0 && hits[hitIndex]) { hits[hitIndex].li.classList.remove("hit-active"); if (hits[hitIndex].mark) { hits[hitIndex].mark.classList.remove("active"); } }
+    hitIndex = (index + hits.length) % hits.length;
+    var hit = hits[hitIndex];
+    hit.li.classList.add("hit-active");
+    if (hit.mark) { hit.mark.classList.add("active"); }
+    setRoving(hit.li);
+    if (scroll) {
+      if (follow) { setFollow(false); }
+      placeInPanel(hit.li, 0.3);
+    }
+    drawMarkers();
+    render(searchedFor, lastExtra);
+  }
+
+  var lastExtra = [];
+
+  function applyResults(data) {
+    clearHits();
+    searchedFor = data.query;
+    (data.hits || []).forEach(function (hit) {
+      var li = document.getElementById("cue-" + hit.cue);
+      if (!li) { return; }
+      var span = li.querySelector(".cue-text");
+      hits.push({ li: li, start: hit.start_ms / 1000, mark: span ? markText(span, hit.marks || []) : null });
+    });
+    lastExtra = [];
+    (data.notices || []).forEach(function (n) { lastExtra.push(" · " + n); });
+    if (data.suggestion) {
+      var s = element("button", { type: "button", "class": "linkish", "data-suggestion": data.suggestion }, data.suggestion);
+      lastExtra.push(" · Vouliez-vous dire ");
+      lastExtra.push(s);
+      lastExtra.push(" ?");
+    }
+    // The first passage at or after the playback, so the search does not send the person backwards.
+    var t = player ? player.currentTime() : startMs / 1000;
+    var first = 0;
+    for (var i = 0; i < hits.length; i++) { if (hits[i].start >= t - 0.5) { first = i; break; } }
+    if (hits.length) {
+      activate(first, true);
+    } else {
+      drawMarkers();
+      render(searchedFor, lastExtra);
+    }
+    announce(hits.length ? hits.length + " passage" + (hits.length > 1 ? "s" : "") + " pour « " + searchedFor + " »" + (hitIndex >= 0 ? ", passage " + (hitIndex + 1) + " à " + clock(hits[hitIndex].start) : "") : "Aucun passage pour « " + searchedFor + " »");
+  }
+
+  function runSearch() {
+    var q = query.value.trim();
+    if (q === searchedFor) { return; }
+    if (q.length < 2) {
+      searchedFor = null;
+      clearHits();
+      setStatus([searchAllLink(q, "Chercher dans tous les webinaires")]);
+      prevButton.disabled = nextButton.disabled = true;
+      return;
+    }
+    var seq = ++searchSeq;
+    fetch(within.getAttribute("data-api") + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) { if (seq === searchSeq) { applyResults(data); } })
+      .catch(function () { if (seq === searchSeq) { setStatus(["La recherche n'a pas répondu ; réessayez."]); } });
   }
 
   function step(delta) {
     if (!hits.length) { return; }
-    if (hitIndex >= 0) { hits[hitIndex].classList.remove("active"); }
-    hitIndex = (hitIndex + delta + hits.length) % hits.length;
-    var mark = hits[hitIndex];
-    mark.classList.add("active");
-    setFollow(false);
-    autoScrolling = true;
-    mark.scrollIntoView({ block: "center" });
-    window.setTimeout(function () { autoScrolling = false; }, 100);
-    var li = mark.closest(".cue");
-    filterCount.textContent = (hitIndex + 1) + " sur " + hits.length;
-    announce("Occurrence " + (hitIndex + 1) + " sur " + hits.length + ", à " + clock(parseInt(li.getAttribute("data-start-ms"), 10) / 1000));
+    activate(hitIndex + delta, true);
+    announce("Passage " + (hitIndex + 1) + " sur " + hits.length + ", à " + clock(hits[hitIndex].start));
   }
 
-  if (filter && transcript) {
-    document.getElementById("transcript-tools").hidden = false;
+  if (within && query && transcript) {
+    within.classList.add("live");
+    // Hits the server already marked (a link from the site search, or the page without JavaScript).
+    var initial = query.value.trim();
+    if (initial) {
+      searchedFor = initial;
+      cues.forEach(function (li) {
+        var m = li.querySelector(".cue-text mark");
+        if (m) { hits.push({ li: li, start: cueStart(li), mark: m }); }
+      });
+      var suggestion = status.querySelector("[data-suggestion]");
+      lastExtra = [];
+      status.querySelectorAll(".within-notice").forEach(function (p) { lastExtra.push(" · " + p.textContent); });
+      if (suggestion) { lastExtra.push(" · Vouliez-vous dire "); lastExtra.push(element("button", { type: "button", "class": "linkish", "data-suggestion": suggestion.getAttribute("data-suggestion") }, suggestion.getAttribute("data-suggestion"))); lastExtra.push(" ?"); }
+      var at = 0;
+      for (var h = 0; h < hits.length; h++) { if (hits[h].start >= startMs / 1000 - 0.5) { at = h; break; } }
+      if (hits.length) { hitIndex = at; hits[at].li.classList.add("hit-active"); hits[at].mark.classList.add("active"); drawMarkers(); }
+      render(initial, lastExtra);
+    }
     var timer = null;
-    filter.addEventListener("input", function () { window.clearTimeout(timer); timer = window.setTimeout(applyFilter, 150); });
-    filter.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") { event.preventDefault(); window.clearTimeout(timer); if (!hits.length) { applyFilter(); } step(event.shiftKey ? -1 : 1); }
+    query.addEventListener("input", function () { window.clearTimeout(timer); timer = window.setTimeout(runSearch, 250); });
+    query.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") { return; }
+      event.preventDefault();
+      window.clearTimeout(timer);
+      if (query.value.trim() !== searchedFor) { runSearch(); return; }
+      step(event.shiftKey ? -1 : 1);
     });
-    document.getElementById("filter-next").addEventListener("click", function () { if (!hits.length) { applyFilter(); } step(1); });
-    document.getElementById("filter-prev").addEventListener("click", function () { if (!hits.length) { applyFilter(); } step(-1); });
+    within.addEventListener("submit", function (event) { event.preventDefault(); runSearch(); });
+    prevButton.addEventListener("click", function () { step(-1); });
+    nextButton.addEventListener("click", function () { step(1); });
+    status.addEventListener("click", function (event) {
+      var suggested = event.target.closest("[data-suggestion]");
+      if (suggested) { event.preventDefault(); query.value = suggested.getAttribute("data-suggestion"); runSearch(); query.focus(); return; }
+      if (event.target.closest("[data-play-hit]") && hitIndex >= 0) { goToCue(hits[hitIndex].li, event.detail === 0); if (player) { player.play(); } }
+    });
   }
 
-  /* -- keyboard shortcuts ---------------------------------------------------------------------- */
+  if (hitStrip) {
+    /* A marker is a few pixels wide: a tap anywhere on the strip goes to the nearest one. */
+    hitStrip.addEventListener("click", function (event) {
+      if (!hits.length || !durationMs) { return; }
+      var box = hitStrip.ownerSVGElement.getBoundingClientRect();
+      var seconds = (event.clientX - box.left) / box.width * durationMs / 1000;
+      var best = 0;
+      hits.forEach(function (hit, i) { if (Math.abs(hit.start - seconds) < Math.abs(hits[best].start - seconds)) { best = i; } });
+      activate(best, false);
+      goToCue(hits[best].li, false);
+    });
+  }
+
+  /* -- keyboard shortcuts ------------------------------------------------------------------------ */
 
   document.addEventListener("keydown", function (event) {
     if (!player || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var target = event.target;
-    if (target.closest("input, textarea, select, button, [contenteditable], audio, video, iframe")) { return; }
+    if (target.closest("input, textarea, select, button, [contenteditable], audio, video, iframe, summary")) { return; }
     var t = player.currentTime();
     switch (event.key) {
       case "k": case "K": case " ":
@@ -263,13 +568,13 @@
         event.preventDefault(); seek(t + 5, false); announce("Avance de 5 secondes : " + clock(t + 5));
         break;
       case "n": case "N": case "p": case "P": {
+        if (!cues.length) { return; }
         event.preventDefault();
         var here = indexAt(t);
-        var target_index = (event.key === "n" || event.key === "N") ? Math.min(cues.length - 1, here + 1) : Math.max(0, here - (t - starts[here] > 1.5 ? 0 : 1));
-        if (target_index < 0) { return; }
-        seek(starts[target_index], false);
-        var speaker = cues[target_index].querySelector(".cue-text");
-        announce((event.key.toLowerCase() === "n" ? "Réplique suivante, " : "Réplique précédente, ") + clock(starts[target_index]) + " : " + (speaker ? speaker.textContent.slice(0, 80) : ""));
+        var targetIndex = (event.key === "n" || event.key === "N") ? Math.min(cues.length - 1, here + 1) : Math.max(0, here - (here >= 0 && t - starts[here] > 1.5 ? 0 : 1));
+        seek(starts[targetIndex], false);
+        var text = cues[targetIndex].querySelector(".cue-text");
+        announce((event.key.toLowerCase() === "n" ? "Réplique suivante, " : "Réplique précédente, ") + clock(starts[targetIndex]) + " : " + (text ? text.textContent.slice(0, 80) : ""));
         break;
       }
       case "c": case "C":
@@ -279,17 +584,27 @@
     }
   });
 
-  /* -- timeline and chapters -------------------------------------------------------------------- */
+  /* -- chapters (timeline and outline) and other links to moments of this page ----------------------- */
 
-  var progress = document.querySelector(".timeline .progress");
-  document.querySelectorAll(".chapters a.ts, .timeline a").forEach(function (link) {
+  document.querySelectorAll(".timeline a.chapter, .chapters a.ts, .webinar-resources a.ts").forEach(function (link) {
     link.addEventListener("click", function (event) {
       if (!player || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+      var href = link.getAttribute("href") || (link.href && link.href.baseVal) || link.getAttribute("xlink:href");
+      var seconds = parseTime(new URL(href, window.location.href).searchParams.get("t"));
+      if (seconds === null) { return; }
       event.preventDefault();
-      var seconds = parseTime(new URL(link.href).searchParams.get("t"));
-      if (seconds !== null) { seek(seconds, true); window.history.replaceState(null, "", "?t=" + secondsParam(seconds)); }
+      seek(seconds, !player.paused());
+      setFollow(true);
+      window.history.replaceState(null, "", "?t=" + secondsParam(seconds));
+      announce("Chapitre à " + clock(seconds));
     });
   });
+
+  /* -- the pinned player's height, for the panel below it on a phone ----------------------------------- */
+
+  if (stage && window.ResizeObserver) {
+    new window.ResizeObserver(function () { page.style.setProperty("--stage-h", stage.offsetHeight + "px"); }).observe(stage);
+  }
 
   /* -- wiring the player ------------------------------------------------------------------------ */
 
@@ -305,11 +620,13 @@
     p.ready.then(function () {
       if (pending !== null) { seek(pending, false); }
       else if (startMs && Math.abs(p.currentTime() - startMs / 1000) > 0.5) { p.seek(startMs / 1000); }
+      if (listenButton) { listenButton.hidden = false; }
+      if (resumeButton) { resumeButton.hidden = follow; }
+      updateListen();
       page.setAttribute("data-player-ready", "true");
     });
     p.onTime(function (t) {
-      mark(indexAt(t), !p.paused());
-      if (progress && durationMs) { progress.setAttribute("width", String(Math.min(1000, (t * 1000 / durationMs) * 1000))); }
+      showTime(t);
       if (segmentEnd !== null && t >= segmentEnd - 0.05 && !p.paused()) {
         p.pause();
         announce("Fin de l'extrait à " + clock(segmentEnd));
@@ -318,21 +635,25 @@
     p.onState(function (state) {
       page.setAttribute("data-state", state);
       if (state === "playing" && segmentEnd !== null && p.currentTime() >= segmentEnd - 0.05) { p.seek(segmentStart); }
+      updateListen();
     });
+    var bar = document.querySelector(".segbar");
+    if (bar && segmentEnd !== null) { window.PortalPlayers.segmentBar(bar, p, { start: segmentStart, end: segmentEnd }); }
   }
 
-  var api = {
-    pick: null,
-    player: function () { return player; },
-    seek: seek,
-    setSegment: function (start, end) { segmentStart = start; segmentEnd = end; },
-    clock: clock,
-    parseTime: parseTime,
-    secondsParam: secondsParam,
-    copy: copy,
-    announce: announce,
-    slug: slug
-  };
+  api.pick = null;
+  api.player = function () { return player; };
+  api.seek = seek;
+  api.setSegment = function (start, end) { segmentStart = start; segmentEnd = end; };
+  api.clock = clock;
+  api.preciseClock = preciseClock;
+  api.parseTime = parseTime;
+  api.secondsParam = secondsParam;
+  api.copy = copy;
+  api.announce = announce;
+  api.focusLines = function () { if (rovingLink) { rovingLink.focus({ preventScroll: true }); placeInPanel(rovingLink.closest(".cue"), 0.3); } };
+  api.watchPath = watchPath;
+  api.slug = slug;
   window.PortalWatch = api;
 
   var attachAt = document.querySelector("[data-current-time]");
@@ -341,10 +662,17 @@
     attachBox.addEventListener("toggle", function () { if (attachBox.open && player) { attachAt.value = clock(player.currentTime()); } });
   }
 
-  if (current < 0) {
-    var marked = transcript ? transcript.querySelector(".cue.current") : null;
-    if (marked) { current = cues.indexOf(marked); scrollToCue(marked); }
+  // Landing on a moment: its line in view inside the panel (the window stays where it is).
+  var marked = transcript ? transcript.querySelector(".cue.current") : null;
+  if (marked) {
+    current = cues.indexOf(marked);
+    setRoving(marked);
+    placeInPanel(marked, 0.15);
+  } else if (hitIndex >= 0) {
+    follow = false;
+    placeInPanel(hits[hitIndex].li, 0.15);
   }
+  if (located || marked) { showChapter(startMs / 1000); }
   if (area) {
     window.PortalPlayers.create(area, startMs / 1000).then(attach, function () { /* no player: links still work */ });
   }
