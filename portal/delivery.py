@@ -57,6 +57,9 @@ def init_app(app: Flask) -> None:
                 if hasattr(body, "close"):
                     body.close()
                 response.set_data(data)
+        if response.mimetype == "text/html" and response.status_code == 200:
+            # Every page uses the one stylesheet: ask for it as soon as the headers arrive, before the (long) body.
+            response.headers.add("Link", f"<{asset_url('css/portal.css')}>; rel=preload; as=style")
         # BREACH: a page that holds a CSRF token is never compressed, since it may also reflect what a visitor typed.
         if "csrf_token" in g:
             return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app, g, url_for
@@ -15,6 +16,12 @@ def watch_url(slug: str, start_ms: int | None = None, *, q: str | None = None, e
     """The watch page of a webinar, at a moment when ``start_ms`` is given; ``q`` fills its search box."""
     t = None if start_ms is None else seconds_param(start_ms)
     return url_for("public.webinar", slug=slug, t=t, q=q or None, _external=external)
+
+
+def moment_links(slug: str) -> Callable[[int], str]:
+    """``watch_url(slug, ms)`` for the many moments of one page: one ``url_for`` for a whole transcript."""
+    base = url_for("public.webinar", slug=slug) + "?t="
+    return lambda ms: base + seconds_param(ms)
 
 
 def segment_url(slug: str, start_ms: int, end_ms: int, *, external: bool = False) -> str:

@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         watch_url=links.watch_url,
+        moment_links=links.moment_links,
         media_url=links.media_url,
         external_player=links.external_player,
         segment_url=links.segment_url,

@@ -86,6 +86,7 @@ def webinar(slug: str):
             if cue is not None:
                 markers.setdefault(cue.id, []).append(link)
     located = segment is not None or bool(request.args.get("t"))
+    current = _cue_at(cues, start_ms) if located else None
     within = search_webinar(webinar, request.args.get("q", ""), cues) if request.args.get("q", "").strip() else None
     return render_template(
         "public/webinar.html",
@@ -95,8 +96,9 @@ def webinar(slug: str):
         segment=segment,
         time_notice=notice,
         located=located,
-        current_cue=_cue_at(cues, start_ms) if located else None,
-        current_chapter=_chapter_at(webinar.chapters, start_ms),
+        current_cue=current,
+        # A line about to start belongs to its chapter.
+        current_chapter=_chapter_at(webinar.chapters, max(start_ms, current.start_ms) if current else start_ms),
         within=within,
         marked=within.marked() if within else {},
         # Only signed-in people get forms that carry a CSRF token (no session cookie for visitors).

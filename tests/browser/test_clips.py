@@ -89,6 +89,7 @@ def test_collection_plays_its_clips_in_order(page, demo_app):
         clips.add_to_collection(user, collection, second)
         code = collection.code
     page.goto(f"/k/{code}")
+    assert page.evaluate("document.getElementById('collection-player').controls") is False
     page.click("#collection-play")
     wait_until(page, "document.getElementById('collection').getAttribute('data-current') === '0'")
     wait_until(page, "!document.getElementById('collection-player').paused")
@@ -96,5 +97,43 @@ def test_collection_plays_its_clips_in_order(page, demo_app):
     wait_until(page, "document.getElementById('collection').getAttribute('data-current') === '1'", timeout=15)
     wait_until(page, "Math.abs(document.getElementById('collection-player').currentTime - 20) < 1.5", timeout=10)
     assert page.evaluate("document.getElementById('collection-player').src") != first_src
+    assert page.locator(".seg-time").inner_text().endswith("/ 0:02")  # the bar spans the clip being played
     wait_until(page, "document.getElementById('collection').getAttribute('data-finished') === 'true'", timeout=15)
     assert abs(page.evaluate("document.getElementById('collection-player').currentTime") - 22) < 0.5
+    # its own previous/next buttons move between clips
+    page.click(".seg-prev")
+    wait_until(page, "document.getElementById('collection').getAttribute('data-current') === '0'")
+    wait_until(page, "Math.abs(document.getElementById('collection-player').currentTime - 40) < 1.5")
+    assert page.locator(".seg-prev").is_disabled()
+    page.click(".seg-next")
+    wait_until(page, "document.getElementById('collection').getAttribute('data-current') === '1'")
+    assert page.locator(".seg-next").is_disabled()
+    assert page.locator("[aria-live]").count() == 1
+
+
+def test_clip_page_and_embed_show_the_clips_own_span(page, demo_app):
+    from portal.extensions import db
+    from portal.models import User, Webinar
+    from portal.services import clips
+
+    _make_user(demo_app, "trainer@example.org", TRAINER_PASSWORD, "trainer")
+    with demo_app.app_context():
+        user = db.session.query(User).filter_by(email="trainer@example.org").one()
+        webinar = db.session.query(Webinar).filter_by(slug="session-2-loi").one()
+        code = clips.create_clip(user, webinar, 90_120, 93_480, "Trois secondes").code
+    for url in (f"/c/{code}", f"/embed/c/{code}"):
+        page.goto(url)
+        wait_until(page, "document.querySelector('.watch').getAttribute('data-player-ready') === 'true'")
+        assert page.evaluate(f"{PLAYER}.controls") is False  # the whole recording's bar is replaced
+        assert page.locator(".segbar").is_visible()
+        assert page.locator(".seg-time").inner_text() == "0:00 / 0:03"
+        assert page.get_attribute(".seg-range", "max") == "34" and page.input_value(".seg-range") == "0"
+        page.click(".seg-play")
+        wait_until(page, f"!{PLAYER}.paused")
+        wait_until(page, f"{PLAYER}.paused", timeout=10)
+        assert abs(page.evaluate(f"{PLAYER}.currentTime") - 93.48) < 0.3
+        assert page.locator(".seg-time").inner_text() == "0:03 / 0:03"
+        page.click(".seg-play")  # from the end, the clip plays again from its start
+        wait_until(page, f"!{PLAYER}.paused && {PLAYER}.currentTime < 92")
+        page.evaluate(f"{PLAYER}.pause()")
+    assert page.locator("h1").count() == 1  # the embed has its heading too

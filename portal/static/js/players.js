@@ -196,7 +196,7 @@
     }
     function state() {
       var playing = !player.paused();
-      button.querySelector(".icon").textContent = playing ? "❚❚" : "▶";
+      button.classList.toggle("playing", playing);
       button.querySelector(".label").textContent = playing ? "Pause" : "Écouter";
     }
     button.addEventListener("click", function () {

@@ -177,8 +177,9 @@
   }
 
   function showTime(t) {
-    mark(indexAt(t));
-    showChapter(t);
+    var index = indexAt(t);
+    mark(index);
+    showChapter(index >= 0 ? Math.max(t, starts[index]) : t);  // a line about to start belongs to its chapter
     if (progress && durationMs) { progress.setAttribute("width", String(Math.min(1000, (t * 1000 / durationMs) * 1000))); }
   }
 
@@ -197,7 +198,7 @@
   function updateListen() {
     if (!listenButton || !player) { return; }
     var playing = !player.paused();
-    listenButton.querySelector(".icon").textContent = playing ? "❚❚" : "▶";
+    listenButton.classList.toggle("playing", playing);
     var t = player.currentTime();
     var label = playing ? "Pause" : (segmentEnd !== null && t >= segmentStart - 0.5 && t < segmentEnd - 0.1 && t <= segmentStart + 0.5 ? "Écouter l'extrait" : (t > 0.5 ? "Écouter à partir de " + clock(t) : "Écouter"));
     listenButton.querySelector(".label").textContent = label;
@@ -672,7 +673,7 @@
     follow = false;
     placeInPanel(hits[hitIndex].li, 0.15);
   }
-  if (located || marked) { showChapter(startMs / 1000); }
+  if (located || marked) { showChapter(marked ? Math.max(startMs / 1000, cueStart(marked)) : startMs / 1000); }
   if (area) {
     window.PortalPlayers.create(area, startMs / 1000).then(attach, function () { /* no player: links still work */ });
   }
