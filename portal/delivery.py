@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request, url_for
 from flask_compress import Compress
+from flask_login import current_user
+from werkzeug.security import safe_join
 
 YEAR_S = 365 * 24 * 3600
 # Transcripts and the search API compress as well as pages do; media never needs to.
@@ -21,13 +24,16 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=_digest(filename))
 
 
-def _digest(filename: str) -> str:
-    path = Path(current_app.static_folder) / filename
-    mtime = path.stat().st_mtime
-    known = _digests.get(str(path))
+def _digest(filename: str) -> str | None:
+    """The first 12 hex digits of a static file's SHA-256; None for anything that is not a file of the static folder."""
+    path = safe_join(current_app.static_folder, filename)
+    if path is None or not os.path.isfile(path):
+        return None
+    mtime = os.stat(path).st_mtime
+    known = _digests.get(path)
     if known is None or known[0] != mtime:
-        known = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
-        _digests[str(path)] = known
+        known = (mtime, hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12])
+        _digests[path] = known
     return known[1]
 
 
@@ -40,12 +46,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _deliver(response: Response) -> Response:
-        if request.endpoint == "static":
-            try:
-                current = _digest(request.view_args["filename"])
-            except (OSError, KeyError):
-                current = None
-            if current == request.args.get("v"):
+        if request.endpoint == "static" and response.status_code == 200:
+            # Only files the static view has just served get here, so the hash is of a real static file.
+            if request.args.get("v") and _digest(request.view_args["filename"]) == request.args["v"]:
                 response.cache_control.public = True
                 response.cache_control.max_age = YEAR_S
                 response.cache_control.immutable = True
@@ -60,7 +63,8 @@ def init_app(app: Flask) -> None:
         if response.mimetype == "text/html" and response.status_code == 200:
             # Every page uses the one stylesheet: ask for it as soon as the headers arrive, before the (long) body.
             response.headers.add("Link", f"<{asset_url('css/portal.css')}>; rel=preload; as=style")
-        # BREACH: a page that holds a CSRF token is never compressed, since it may also reflect what a visitor typed.
-        if "csrf_token" in g:
+        # BREACH: a page that holds a CSRF token (Flask-WTF keeps the page's token in g) or a signed-in
+        # person's data is never compressed, since it may also reflect what a visitor typed.
+        if request.endpoint != "static" and (current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g or current_user.is_authenticated):
             return response
         return compress.after_request(response)

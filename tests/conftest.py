@@ -63,20 +63,26 @@ def app(tmp_path):
     close_app(app)
 
 
+def build_portal(base: Path, *catalogues: Path):
+    """An app in ``base`` with the schema, these catalogue files imported through the real import, and its index built."""
+    from portal.cli import init_schema
+    from portal.services import indexing
+    from portal.services.catalogue import import_catalogue_file
+
+    app = _make_app(base)
+    with app.app_context():
+        init_schema()
+        for catalogue in catalogues:
+            import_catalogue_file(catalogue)
+        indexing.rebuild()
+    return app
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
     """The demo catalogue imported and indexed once; each test gets a copy of the files."""
     base = tmp_path_factory.mktemp("demo-template")
-    app = _make_app(base)
-    with app.app_context():
-        from portal.cli import init_schema
-        from portal.services import indexing
-        from portal.services.catalogue import import_catalogue_file
-
-        init_schema()
-        import_catalogue_file(DEMO / "catalogue.json")
-        indexing.rebuild()
-    close_app(app)
+    close_app(build_portal(base, DEMO / "catalogue.json"))
     return base
 
 

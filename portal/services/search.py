@@ -12,9 +12,9 @@ from sqlalchemy.orm import selectinload
 
 from portal import links
 from portal.extensions import db
-from portal.models import Cue, Resource, ResourceLink, Theme, Webinar
+from portal.models import Resource, ResourceLink, Theme, Webinar
 from portal.services.indexing import ensure_index, get_store
-from portal.services.transcripts import active_cues
+from portal.services.transcripts import CueLine, active_cues
 from search_index.query import SearchRequest, SearchResult, highlight, match_spans, search, search_within
 from search_index.store import IndexUnavailable
 
@@ -196,7 +196,7 @@ class WithinPage:
     """What the search box of a watch page shows: the matching lines of that recording, in time order."""
 
     query: str
-    cues: list[Cue] = field(default_factory=list)
+    cues: list[CueLine] = field(default_factory=list)
     total: int = 0
     terms: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
@@ -208,12 +208,12 @@ class WithinPage:
         """Each matching cue's text, escaped, with its matched words in ``<mark>``."""
         return {c.id: Markup(highlight(c.text, self.terms, self.prefixes)) for c in self.cues}
 
-    def spans(self, cue: Cue) -> list[tuple[int, int]]:
+    def spans(self, cue: CueLine) -> list[tuple[int, int]]:
         """Where the matched words of a cue are, in UTF-16 code units (as JavaScript counts)."""
         return [(_utf16(cue.text, s), _utf16(cue.text, e)) for s, e in match_spans(cue.text, self.terms, self.prefixes)]
 
 
-def search_webinar(webinar: Webinar, text: str, cues: list[Cue] | None = None) -> WithinPage:
+def search_webinar(webinar: Webinar, text: str, cues: list[CueLine] | None = None) -> WithinPage:
     """Search one webinar's active transcript with the site's French analysis; never raises."""
     text = (text or "").strip()
     page = WithinPage(query=text)
@@ -229,8 +229,9 @@ def search_webinar(webinar: Webinar, text: str, cues: list[Cue] | None = None) -
         return page
     page.terms, page.prefixes = found.terms, found.prefixes
     page.notices, page.suggestion = found.notices, found.suggestion
-    by_id = {c.id: c for c in (cues if cues is not None else active_cues(webinar))}
-    # The index may briefly hold a previous version's cues: only the lines on the page count.
+    lines = cues if cues is not None else active_cues(webinar, only=found.cue_ids)
+    by_id = {c.id: c for c in lines}
+    # The index may briefly hold a previous version's cues: only the active transcript's lines count.
     page.cues = [by_id[i] for i in found.cue_ids if i in by_id]
     page.total = len(page.cues) + max(0, found.total - len(found.cue_ids))
     return page

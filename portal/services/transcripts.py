@@ -96,18 +96,17 @@ def activate_version(webinar: Webinar, transcript: Transcript) -> None:
 CueLine = Row  # id, position, start_ms, end_ms, speaker, text of one cue, read-only
 
 
-def active_cues(webinar: Webinar) -> list[CueLine]:
-    """The lines of the active transcript in order, as plain rows (for 1,400 lines, ORM objects made the
-    watch page's median render 90 ms instead of 60, its 9th decile 168 instead of 103: bench/RESULTS.md)."""
-    if webinar.active_transcript_id is None:
+def active_cues(webinar: Webinar, only: list[int] | None = None) -> list[CueLine]:
+    """The lines of the active transcript in order (``only`` those ids), as plain rows (for 1,400 lines, ORM
+    objects made the watch page's median render 90 ms instead of 60, its 9th decile 168 instead of 103)."""
+    if webinar.active_transcript_id is None or only == []:
         return []
-    return list(
-        db.session.execute(
-            select(Cue.id, Cue.position, Cue.start_ms, Cue.end_ms, Cue.speaker, Cue.text)
-            .where(Cue.transcript_id == webinar.active_transcript_id)
-            .order_by(Cue.position)
-        )
+    query = select(Cue.id, Cue.position, Cue.start_ms, Cue.end_ms, Cue.speaker, Cue.text).where(
+        Cue.transcript_id == webinar.active_transcript_id
     )
+    if only is not None:
+        query = query.where(Cue.id.in_(only))
+    return list(db.session.execute(query.order_by(Cue.position)))
 
 
 def _safe_display_name(filename: str) -> str:

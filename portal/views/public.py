@@ -14,7 +14,6 @@ from media_meta.export import to_text, to_vtt
 from media_meta.timecodes import resolve_moment
 from portal.extensions import db
 from portal.models import Resource, Theme, Webinar
-from portal.forms import ActionForm
 from portal.services.clips import parse_segment
 from portal.services.resources import webinar_resources
 from portal.services.search import search_webinar
@@ -101,8 +100,6 @@ def webinar(slug: str):
         current_chapter=_chapter_at(webinar.chapters, max(start_ms, current.start_ms) if current else start_ms),
         within=within,
         marked=within.marked() if within else {},
-        # Only signed-in people get forms that carry a CSRF token (no session cookie for visitors).
-        clip_form=ActionForm() if current_user.is_authenticated else None,
         resource_links=resource_links,
         markers=markers,
         all_resources=list(db.session.scalars(select(Resource).order_by(Resource.title))) if current_user.is_authenticated and current_user.is_admin else [],

@@ -97,18 +97,10 @@ def page(browser, live_server):
 def long_app(tmp_path_factory):
     """The demo catalogue plus a generated 90-minute, 1,200-line webinar with real (silent) media; not changed by tests."""
     from demo.synthetic import write_catalogue
-    from portal.cli import init_schema
-    from portal.services import indexing
-    from portal.services.catalogue import import_catalogue_file
-    from tests.conftest import DEMO, _make_app, close_app
+    from tests.conftest import DEMO, build_portal, close_app
 
     base = tmp_path_factory.mktemp("long-webinar")
-    app = _make_app(base)
-    with app.app_context():
-        init_schema()
-        import_catalogue_file(DEMO / "catalogue.json")
-        import_catalogue_file(write_catalogue(base / "files"))
-        indexing.rebuild()
+    app = build_portal(base, DEMO / "catalogue.json", write_catalogue(base / "files"))
     yield app
     close_app(app)
 

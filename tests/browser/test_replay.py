@@ -141,3 +141,56 @@ def test_external_adapter_loads_on_request_and_seeks(external_app, page, kind):
     wait_until(page, "document.querySelector('.watch').getAttribute('data-state') === 'paused'")
     page.click("#listen")
     wait_until(page, "document.querySelector('.watch').getAttribute('data-state') === 'playing'")
+
+
+def test_enter_on_a_line_after_a_mouse_click_seeks_without_reloading(page):
+    open_watch(page, "/webinars/session-2-loi?t=30&q=plainte")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("#transcript .cue").nth(8).locator(".cue-text").click()
+    page.keyboard.press("ArrowDown")
+    target = page.evaluate("document.activeElement.closest('.cue')")
+    start = int(page.evaluate("document.activeElement.closest('.cue').getAttribute('data-start-ms')"))
+    assert target is not None
+    page.keyboard.press("Enter")
+    wait_until(page, f"Math.abs({PLAYER}.currentTime - {start / 1000}) < 0.05")
+    assert page.evaluate("window.__sameDocument") is True
+    # the address says the new moment and keeps the search
+    assert "q=plainte" in page.url and f"t={start / 1000:g}" in page.url
+
+
+def test_c_on_a_focused_line_copies_that_lines_link(page, live_server):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    open_watch(page, "/webinars/session-2-loi?t=30")
+    page.click("#to-line")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    start = int(page.evaluate("document.activeElement.closest('.cue').getAttribute('data-start-ms')"))
+    page.keyboard.press("c")
+    wait_until(page, "document.getElementById('announcer').textContent.includes('Lien copié')")
+    assert page.evaluate("navigator.clipboard.readText()").endswith(f"?t={start / 1000:g}")
+
+
+def test_leaving_an_extract_plays_on_from_the_chosen_line(page):
+    page.goto("/webinars/session-2-loi?start=60&end=90")
+    wait_until(page, "document.querySelector('.watch').getAttribute('data-player-ready') === 'true'")
+    page.click("#listen")
+    wait_until(page, f"!{PLAYER}.paused")
+    later = page.locator("#transcript .cue:not(.in-segment)").nth(40)
+    start = int(later.get_attribute("data-start-ms")) / 1000
+    later.locator(".cue-text").click()
+    wait_until(page, f"{PLAYER}.currentTime > {start + 1.5}", timeout=10)  # past where a stale extract end would be
+    assert page.evaluate(f"!{PLAYER}.paused")
+    assert "start=60" in page.url  # an extract's address is left as it was
+
+
+def test_escape_cancels_choosing_a_line_for_a_clip(page):
+    open_watch(page, "/webinars/session-1-algorithmes?t=30")
+    page.click("#clip-maker summary")
+    before = page.input_value("#clip-start")
+    page.click("button[data-clip=pick][data-target=start]")
+    assert page.locator("#transcript.picking").count() == 1
+    page.keyboard.press("Escape")
+    assert page.locator("#transcript.picking").count() == 0
+    assert page.evaluate("document.activeElement.getAttribute('data-clip')") == "pick"
+    page.locator("#transcript .cue").nth(6).locator(".cue-text").click()
+    assert page.input_value("#clip-start") == before  # that click was a seek, not a pick

@@ -201,7 +201,7 @@ def test_a_clip_chosen_from_two_lines_keeps_their_milliseconds(long_page):
     open_watch(long_page, page_url)
     assert long_page.get_attribute(".watch", "data-start-ms") == str(start)
     assert long_page.get_attribute(".watch", "data-end-ms") == str(end)
-    assert long_page.evaluate(f"{PLAYER}.getAttribute('src')").endswith(f"#t={start / 1000:.3f},{end / 1000:.3f}")
+    assert abs(long_page.evaluate(f"{PLAYER}.currentTime") - start / 1000) < 0.05
     assert long_page.locator(".cue.in-segment").count() == 2
 
 

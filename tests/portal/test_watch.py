@@ -196,3 +196,47 @@ def test_pages_holding_a_csrf_token_are_not_compressed(demo_app):
     response = client.get(URL, query_string={"q": "plainte"}, headers={"Accept-Encoding": "br, gzip"})
     assert response.status_code == 200 and 'name="csrf_token"' in response.get_data(as_text=True)
     assert "Content-Encoding" not in response.headers
+
+
+def test_static_hashes_are_only_of_files_in_the_static_folder(demo_client, demo_app):
+    from portal import delivery
+
+    for name in ("..%2F..%2F..%2F..%2Fetc%2Fhostname", "..%2Fviews%2Fpublic.py", "js%2F..%2F..%2F__init__.py"):
+        with demo_client.get(f"/static/{name}?v=000000000000") as response:
+            assert response.status_code == 404
+    static = demo_app.static_folder
+    assert all(path.startswith(static) for path in delivery._digests)
+    with demo_app.test_request_context():
+        assert delivery._digest("../views/public.py") is None and delivery._digest("js/nope.js") is None
+
+
+def test_one_live_region_and_no_duplicate_ids_for_a_signed_in_admin(demo_app):
+    client = signed_in_client(demo_app, "admin@example.org", ADMIN_PASSWORD, "admin")
+    html = client.get(URL, query_string={"t": "abc"}).get_data(as_text=True)  # a notice about the time, too
+    assert "pas un temps reconnu" in html
+    assert html.count("aria-live") == 1 and 'role="alert"' not in html
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_search_in_a_webinar_reads_only_the_matching_lines(demo_app):
+    from sqlalchemy import event
+
+    from portal.extensions import db
+
+    client = demo_app.test_client()
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with demo_app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        status, data = within(client, q="Pharos")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert status == 200 and data["total"] > 0
+    cue_reads = [s for s in statements if "FROM cues" in s]
+    assert cue_reads and all(" IN " in s for s in cue_reads)

@@ -11,6 +11,22 @@
   var endInput = document.getElementById("clip-end");
   var linkOut = document.getElementById("clip-link");
   var saveForm = document.getElementById("clip-save");
+  var transcript = document.getElementById("transcript");
+  var pickButton = null;
+
+  /* Choosing a line ends with the line, or with Escape (focus goes back to the button that asked). */
+  function stopPicking() {
+    watch.pick = null;
+    if (transcript) { transcript.classList.remove("picking"); }
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && watch.pick) {
+      stopPicking();
+      watch.announce("Choix de la réplique annulé.");
+      if (pickButton) { pickButton.focus(); }
+    }
+  });
+  if (!transcript) { form.querySelectorAll("button[data-clip=pick]").forEach(function (b) { b.hidden = true; }); }
 
   function read(input) { return watch.parseTime(input.value); }
   function write(input, seconds) { input.value = watch.preciseClock(Math.max(0, seconds)); update(); }
@@ -49,16 +65,17 @@
       var value = read(input);
       if (value !== null) { write(input, value + (action === "plus" ? 1 : -1)); watch.announce(input.value); }
     }
-    if (action === "pick") {
-      watch.announce("Choisissez une réplique dans la transcription.");
-      document.getElementById("transcript").classList.add("picking");
+    if (action === "pick" && transcript) {
+      watch.announce("Choisissez une réplique dans la transcription (Échap pour annuler).");
+      transcript.classList.add("picking");
       watch.pick = function (li) {
-        document.getElementById("transcript").classList.remove("picking");
+        stopPicking();
         var startMs = parseInt(li.getAttribute("data-start-ms"), 10), endMs = parseInt(li.getAttribute("data-end-ms"), 10);
         write(input, (input === startInput ? startMs : endMs) / 1000);
         watch.announce((input === startInput ? "Début" : "Fin") + " fixé à " + input.value);
         input.focus();
       };
+      pickButton = button;
       watch.focusLines();
     }
     if (action === "preview") {

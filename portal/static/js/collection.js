@@ -29,6 +29,7 @@
       items.forEach(function (el) { el.classList.remove("playing"); });
       say("Fin du parcours.");
       root.setAttribute("data-finished", "true");
+      end = bounds(items[index]).end;  // the bar can replay the last clip; it stops at its end again
       return;
     }
     index = Math.max(0, i);
@@ -54,14 +55,12 @@
     }
   }
 
-  function check() {
-    if (index >= 0 && end !== null && !audio.paused && audio.currentTime >= end - 0.05) {
+  player.onTime(function (t) {
+    if (index >= 0 && end !== null && !audio.paused && t >= end - 0.05) {
       end = null;
       play(index + 1);
     }
-  }
-  audio.addEventListener("timeupdate", check);
-  (function tick() { check(); window.requestAnimationFrame(tick); })();
+  });
   button.addEventListener("click", function () { play(0); });
   if (prev) { prev.addEventListener("click", function () { if (index > 0) { play(index - 1); } }); }
   if (next) { next.addEventListener("click", function () { if (index < items.length - 1) { play(index + 1); } }); }

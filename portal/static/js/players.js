@@ -170,7 +170,8 @@
     });
   }
 
-  function clockOf(seconds) {
+  /* 754 -> "12:34", 3723 -> "1:02:03" (whole seconds), as the server's format_clock. */
+  function clock(seconds) {
     var total = Math.max(0, Math.floor(seconds + 1e-6));
     var h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
     return (h ? h + ":" + String(m).padStart(2, "0") : String(m)) + ":" + String(s).padStart(2, "0");
@@ -190,9 +191,9 @@
       var into = Math.min(length(), Math.max(0, t - segment.start));
       range.max = String(Math.round(length() * 10));
       range.value = String(Math.round(into * 10));
-      var text = clockOf(into) + " / " + clockOf(length());
+      var text = clock(into) + " / " + clock(length());
       time.textContent = text;
-      range.setAttribute("aria-valuetext", clockOf(into) + " sur " + clockOf(length()));
+      range.setAttribute("aria-valuetext", clock(into) + " sur " + clock(length()));
     }
     function state() {
       var playing = !player.paused();
@@ -216,5 +217,5 @@
     return { set: function (next) { segment = next; show(player.currentTime()); } };
   }
 
-  window.PortalPlayers = { create: createPlayer, mediaElementPlayer: mediaElementPlayer, segmentBar: segmentBar };
+  window.PortalPlayers = { create: createPlayer, mediaElementPlayer: mediaElementPlayer, segmentBar: segmentBar, clock: clock };
 })();

@@ -10,12 +10,12 @@
   if (!page || !window.PortalPlayers) { return; }
   document.documentElement.classList.add("js");
 
-  var slug = page.getAttribute("data-slug");
   var startMs = parseInt(page.getAttribute("data-start-ms") || "0", 10);
   var segmentEnd = page.hasAttribute("data-end-ms") ? parseInt(page.getAttribute("data-end-ms"), 10) / 1000 : null;
   var durationMs = parseInt(page.getAttribute("data-duration-ms") || "0", 10);
   var segmentStart = startMs / 1000;
   var located = page.hasAttribute("data-located");
+  var ownUrl = page.classList.contains("clip-page") || page.classList.contains("embed-watch");  // the URL is the clip's
   var area = page.querySelector(".player-area");
   var stage = document.getElementById("stage");
   var scroller = document.getElementById("transcript-scroll");
@@ -37,12 +37,7 @@
     window.setTimeout(function () { announcer.textContent = message; }, 30);
   }
 
-  function clock(seconds) {
-    var total = Math.max(0, Math.floor(seconds + 1e-6));
-    var h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
-    var mm = h ? String(m).padStart(2, "0") : String(m);
-    return (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
-  }
+  var clock = window.PortalPlayers.clock;
 
   /* 12:34.56 when the time is not on a second (clips taken from lines keep their milliseconds). */
   function preciseClock(seconds) {
@@ -56,6 +51,21 @@
   }
 
   function watchPath() { return page.getAttribute("data-watch-url"); }
+
+  /* The address bar says where the person is (?t=), keeping the rest of the query (q=), on the watch page only. */
+  function rememberMoment(seconds) {
+    if (ownUrl || segmentEnd !== null) { return; }
+    var url = new URL(window.location.href);
+    url.searchParams.set("t", secondsParam(seconds));
+    url.hash = "";
+    window.history.replaceState(null, "", url.pathname + url.search);
+  }
+
+  /* Leaving an extract on the watch page (a line, chapter or marker elsewhere) plays the webinar on from there. */
+  function leaveSegmentFor(seconds) {
+    if (ownUrl || segmentEnd === null) { return; }
+    if (seconds < segmentStart - 0.5 || seconds >= segmentEnd - 0.05) { segmentEnd = null; }
+  }
 
   function momentUrl(seconds) {
     return window.location.origin + watchPath() + "?t=" + secondsParam(seconds);
@@ -187,6 +197,7 @@
     if (!player) { return; }
     if (durationMs) { seconds = Math.min(seconds, durationMs / 1000); }
     seconds = Math.max(0, seconds);
+    leaveSegmentFor(seconds);
     player.seek(seconds);
     showTime(seconds);
     updateListen();
@@ -195,19 +206,23 @@
 
   /* -- "Écouter à partir de 12:34": one tap, since browsers block autoplay -------------------------- */
 
+  /* Stopped at (or just after) the end of the extract: playing again starts it over. */
+  function atSegmentEnd(t) { return segmentEnd !== null && t >= segmentEnd - 0.05 && t <= segmentEnd + 0.5; }
+
   function updateListen() {
     if (!listenButton || !player) { return; }
     var playing = !player.paused();
     listenButton.classList.toggle("playing", playing);
     var t = player.currentTime();
-    var label = playing ? "Pause" : (segmentEnd !== null && t >= segmentStart - 0.5 && t < segmentEnd - 0.1 && t <= segmentStart + 0.5 ? "Écouter l'extrait" : (t > 0.5 ? "Écouter à partir de " + clock(t) : "Écouter"));
+    var atSegmentStart = segmentEnd !== null && Math.abs(t - segmentStart) <= 0.5;
+    var label = playing ? "Pause" : (atSegmentStart || atSegmentEnd(t) ? "Écouter l'extrait" : (t > 0.5 ? "Écouter à partir de " + clock(t) : "Écouter"));
     listenButton.querySelector(".label").textContent = label;
   }
   if (listenButton) {
     listenButton.addEventListener("click", function () {
       if (!player) { return; }
       if (player.paused()) {
-        if (segmentEnd !== null && player.currentTime() >= segmentEnd - 0.05) { player.seek(segmentStart); }
+        if (atSegmentEnd(player.currentTime())) { player.seek(segmentStart); }
         player.play();
       } else {
         player.pause();
@@ -269,6 +284,9 @@
 
   var api = {};
   var pressedAt = null;
+  var usingKeys = false;
+  document.addEventListener("keydown", function () { usingKeys = true; }, true);
+  document.addEventListener("pointerdown", function () { usingKeys = false; }, true);
 
   function goToCue(li, fromKeyboard) {
     if (api.pick) { var pick = api.pick; api.pick = null; pick(li); return; }
@@ -279,11 +297,15 @@
     follow = false;  // the line is where the person clicked it: no jump under the pointer
     seek(seconds, wasPlaying);
     setFollow(true, false);
-    window.history.replaceState(null, "", "?t=" + secondsParam(seconds));
+    if (!fromKeyboard) { rovingLink.focus({ preventScroll: true }); }  // the arrows go on from the clicked line
+    rememberMoment(seconds);
     if (fromKeyboard || !wasPlaying) { announce("Placé à " + clock(seconds) + (wasPlaying ? "" : ". Lecture : touche k ou bouton Écouter.")); }
   }
 
   if (transcript) {
+    // One Tab stop for the whole transcript; the arrows move between lines (said by each link's description).
+    var hint = document.getElementById("ts-hint");
+    if (hint) { hint.textContent += " " + hint.getAttribute("data-keys"); }
     cues.forEach(function (li) { var a = li.querySelector("a.ts"); if (a) { a.tabIndex = -1; } });
     setRoving(cues[0]);
     transcript.addEventListener("mousedown", function (event) { pressedAt = [event.clientX, event.clientY]; });
@@ -293,8 +315,10 @@
       if (!li || event.target.closest("a:not(.ts), button")) { return; }
       // A drag that selects words is not a click on the line.
       var selection = window.getSelection();
-      var dragged = pressedAt && (Math.abs(event.clientX - pressedAt[0]) > 4 || Math.abs(event.clientY - pressedAt[1]) > 4);
-      if (dragged || (selection && !selection.isCollapsed && li.contains(selection.anchorNode))) { return; }
+      var byPointer = event.detail > 0;  // Enter on a line's link is a click too, with no pointer position
+      var dragged = byPointer && pressedAt && (Math.abs(event.clientX - pressedAt[0]) > 4 || Math.abs(event.clientY - pressedAt[1]) > 4);
+      pressedAt = null;
+      if (dragged || (byPointer && selection && !selection.isCollapsed && li.contains(selection.anchorNode))) { return; }
       event.preventDefault();
       goToCue(li, event.detail === 0);
     });
@@ -318,6 +342,8 @@
       var li = event.target.closest(".cue");
       offerCopy(li);
       if (li && !inView(li)) { placeInPanel(li, 0.5); }
+      // Reaching a line with the keyboard while it plays: following would carry the focused line away.
+      if (usingKeys && follow && player && !player.paused()) { setFollow(false, false); }
     });
     transcript.addEventListener("mouseover", function (event) { offerCopy(event.target.closest(".cue")); });
   }
@@ -401,6 +427,10 @@
     return el;
   }
 
+  function suggestionParts(word) {
+    return [" · Vouliez-vous dire ", element("button", { type: "button", "class": "linkish", "data-suggestion": word }, word), " ?"];
+  }
+
   function searchAllLink(q, label) {
     return element("a", { "class": "search-all", href: within.getAttribute("data-search-all") + (q ? "?q=" + encodeURIComponent(q) : "") }, label);
   }
@@ -457,12 +487,7 @@
     });
     lastExtra = [];
     (data.notices || []).forEach(function (n) { lastExtra.push(" · " + n); });
-    if (data.suggestion) {
-      var s = element("button", { type: "button", "class": "linkish", "data-suggestion": data.suggestion }, data.suggestion);
-      lastExtra.push(" · Vouliez-vous dire ");
-      lastExtra.push(s);
-      lastExtra.push(" ?");
-    }
+    if (data.suggestion) { lastExtra = lastExtra.concat(suggestionParts(data.suggestion)); }
     // The first passage at or after the playback, so the search does not send the person backwards.
     var t = player ? player.currentTime() : startMs / 1000;
     var first = 0;
@@ -480,6 +505,7 @@
     var q = query.value.trim();
     if (q === searchedFor) { return; }
     if (q.length < 2) {
+      searchSeq += 1;  // an answer still on its way is for older words
       searchedFor = null;
       clearHits();
       setStatus([searchAllLink(q, "Chercher dans tous les webinaires")]);
@@ -488,7 +514,7 @@
     }
     var seq = ++searchSeq;
     fetch(within.getAttribute("data-api") + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
+      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
       .then(function (data) { if (seq === searchSeq) { applyResults(data); } })
       .catch(function () { if (seq === searchSeq) { setStatus(["La recherche n'a pas répondu ; réessayez."]); } });
   }
@@ -512,7 +538,7 @@
       var suggestion = status.querySelector("[data-suggestion]");
       lastExtra = [];
       status.querySelectorAll(".within-notice").forEach(function (p) { lastExtra.push(" · " + p.textContent); });
-      if (suggestion) { lastExtra.push(" · Vouliez-vous dire "); lastExtra.push(element("button", { type: "button", "class": "linkish", "data-suggestion": suggestion.getAttribute("data-suggestion") }, suggestion.getAttribute("data-suggestion"))); lastExtra.push(" ?"); }
+      if (suggestion) { lastExtra = lastExtra.concat(suggestionParts(suggestion.getAttribute("data-suggestion"))); }
       var at = 0;
       for (var h = 0; h < hits.length; h++) { if (hits[h].start >= startMs / 1000 - 0.5) { at = h; break; } }
       if (hits.length) { hitIndex = at; hits[at].li.classList.add("hit-active"); hits[at].mark.classList.add("active"); drawMarkers(); }
@@ -578,9 +604,13 @@
         announce((event.key.toLowerCase() === "n" ? "Réplique suivante, " : "Réplique précédente, ") + clock(starts[targetIndex]) + " : " + (text ? text.textContent.slice(0, 80) : ""));
         break;
       }
-      case "c": case "C":
-        event.preventDefault(); copy(momentUrl(Math.floor(t)), clock(t));
+      case "c": case "C": {
+        event.preventDefault();
+        var line = target.closest ? target.closest(".cue") : null;  // on a line: that line's link
+        var at = line ? cueStart(line) : Math.floor(t);
+        copy(momentUrl(at), clock(at));
         break;
+      }
       default:
     }
   });
@@ -596,7 +626,7 @@
       event.preventDefault();
       seek(seconds, !player.paused());
       setFollow(true);
-      window.history.replaceState(null, "", "?t=" + secondsParam(seconds));
+      rememberMoment(seconds);
       announce("Chapitre à " + clock(seconds));
     });
   });
@@ -611,7 +641,10 @@
 
   function attach(p) {
     player = p;
-    page.classList.add("player-ready");
+    // Without JavaScript the browser stops at the #t=start,end fragment's end; here the script does, and
+    // only when playback crosses it, so that a person can leave the extract and listen on.
+    var src = p.element ? p.element.getAttribute("src") : null;
+    if (src && /#t=[^,]+,/.test(src)) { p.element.setAttribute("src", src.replace(/(#t=[^,]+),.*$/, "$1")); }
     var pending = null;
     var hash = /^#t=(.+)$/.exec(window.location.hash);
     if (hash) {
@@ -626,16 +659,20 @@
       updateListen();
       page.setAttribute("data-player-ready", "true");
     });
+    var last = null;
     p.onTime(function (t) {
       showTime(t);
-      if (segmentEnd !== null && t >= segmentEnd - 0.05 && !p.paused()) {
+      // The extract ends when playback crosses its end from inside it (not after a jump elsewhere).
+      var crossed = segmentEnd !== null && last !== null && last >= segmentStart - 0.5 && last < segmentEnd - 0.05 && t >= segmentEnd - 0.05 && t - last < 1.5;
+      if (crossed && !p.paused()) {
         p.pause();
         announce("Fin de l'extrait à " + clock(segmentEnd));
       }
+      last = t;
     });
     p.onState(function (state) {
       page.setAttribute("data-state", state);
-      if (state === "playing" && segmentEnd !== null && p.currentTime() >= segmentEnd - 0.05) { p.seek(segmentStart); }
+      if (state === "playing" && atSegmentEnd(p.currentTime())) { p.seek(segmentStart); }
       updateListen();
     });
     var bar = document.querySelector(".segbar");
@@ -654,7 +691,6 @@
   api.announce = announce;
   api.focusLines = function () { if (rovingLink) { rovingLink.focus({ preventScroll: true }); placeInPanel(rovingLink.closest(".cue"), 0.3); } };
   api.watchPath = watchPath;
-  api.slug = slug;
   window.PortalWatch = api;
 
   var attachAt = document.querySelector("[data-current-time]");
@@ -670,7 +706,7 @@
     setRoving(marked);
     placeInPanel(marked, 0.15);
   } else if (hitIndex >= 0) {
-    follow = false;
+    setFollow(false, false);
     placeInPanel(hits[hitIndex].li, 0.15);
   }
   if (located || marked) { showChapter(marked ? Math.max(startMs / 1000, cueStart(marked)) : startMs / 1000); }
