@@ -7,6 +7,8 @@ then applies keyword overrides (tests). Relative paths are resolved under ``inst
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 INSECURE_SECRET_KEYS = {"", "dev", "change-me"}
 
 
@@ -29,6 +31,12 @@ class Config:
     DEFAULT_TIMEZONE = "Europe/Paris"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # "Rester connecté·e": 30 days (PORTAL_REMEMBER_COOKIE_DURATION in seconds), each sign-in revocable.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    SIGN_IN_LIFETIME = timedelta(hours=24)  # a sign-in without "Rester connecté·e"
+    # How many reverse proxies stand in front (nginx: 1). Their X-Forwarded-For / -Proto are then believed,
+    # so that throttling and the audit log see each visitor's address, not the proxy's.
+    TRUSTED_PROXIES = 0
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

@@ -28,11 +28,19 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder="static",
     )
+    from portal.params import RecordIdConverter
+
+    app.url_map.converters["int"] = RecordIdConverter
     app.config.from_object(CONFIGS[name])
     app.config.from_prefixed_env("PORTAL")
     app.config.update(overrides)
     _resolve_paths(app)
     _check_production(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     from portal.extensions import csrf, db, login_manager
 

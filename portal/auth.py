@@ -8,8 +8,9 @@ from typing import Callable
 from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 
-from portal.extensions import db, login_manager
+from portal.extensions import login_manager
 from portal.models import User
+from portal.services import accounts
 
 
 def role_required(*roles: str) -> Callable:
@@ -38,7 +39,6 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    return db.session.get(User, int(user_id))
+def _load_user(value: str) -> User | None:
+    # "<id>:<sign-in token>" from the session or the remember cookie: only a sign-in that still holds.
+    return accounts.user_for_sign_in(value)

@@ -235,6 +235,29 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    # The sign-in this request belongs to (set by the loader or at sign-in, never stored on the user).
+    sign_in_token = None  # str | None; a plain attribute, not a column
+
+    def get_id(self) -> str:
+        """What Flask-Login puts in the session and the remember cookie: the account and one revocable sign-in."""
+        return f"{self.id}:{self.sign_in_token or ''}"
+
+
+class SignIn(db.Model):
+    """One sign-in on one device: its token (hashed) is in that device's session and remember cookies.
+
+    Signing out deletes it; a password change, a reset, disabling the account or "sign out everywhere"
+    delete all of the account's, so every cookie issued before stops working.
+    """
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
 
 class AuditEvent(db.Model):
     """Who did what to which webinar, transcript, clip or account, and when."""

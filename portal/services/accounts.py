@@ -12,12 +12,12 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.extensions import db
-from portal.models import LoginAttempt, PasswordReset, User, utcnow
+from portal.models import LoginAttempt, PasswordReset, SignIn, User, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
+ZXCVBN_MAX = 72
 THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
 RESET_LINK_LIFETIME = timedelta(hours=48)
 # Computing a hash for unknown accounts too keeps sign-in time the same whether or not the account exists.
@@ -54,7 +54,8 @@ def check_password_policy(password: str, email: str = "") -> None:
         raise PasswordError("Le mot de passe ne doit pas contenir votre adresse e-mail.")
     from zxcvbn import zxcvbn
 
-    if zxcvbn(password[:100], user_inputs=[email] if email else [])["score"] < 3:
+    # zxcvbn refuses more than 72 characters; strength is measured on the first 72 (a longer passphrase only adds).
+    if zxcvbn(password[:ZXCVBN_MAX], user_inputs=[email] if email else [])["score"] < 3:
         raise PasswordError(
             "Ce mot de passe est trop facile à deviner : allongez-le, par exemple avec quatre mots sans rapport entre eux."
         )
@@ -83,7 +84,54 @@ def create_user(email: str, password: str, role: str) -> User:
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password; every device signed in with the old one is signed out."""
     user.password_hash = hash_password(password, user.email)
+    end_all_sign_ins(user)
+
+
+def set_active(user: User, active: bool) -> None:
+    user.active = active
+    if not active:
+        end_all_sign_ins(user)
+
+
+# -- sign-ins: one row per device, so that each can be revoked -------------------------------------
+
+
+def start_sign_in(user: User, lasting: timedelta) -> str:
+    """Record a new sign-in; returns its token, which only the device's cookies will hold."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(SignIn(user_id=user.id, token_hash=_token_hash(token), expires_at=utcnow() + lasting))
+    db.session.execute(delete(SignIn).where(SignIn.expires_at < utcnow()))
+    user.sign_in_token = token
+    return token
+
+
+def user_for_sign_in(value: str) -> User | None:
+    """The account of a session's or remember cookie's ``<id>:<token>``, if that sign-in still holds."""
+    user_id, _, token = (value or "").partition(":")
+    if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18 or not token or len(token) > 100:
+        return None
+    found = db.session.scalar(
+        select(SignIn).where(SignIn.token_hash == _token_hash(token), SignIn.user_id == int(user_id), SignIn.expires_at > utcnow())
+    )
+    if found is None:
+        return None
+    user = db.session.get(User, found.user_id)
+    if user is not None:
+        user.sign_in_token = token
+    return user
+
+
+def end_sign_in(user: User) -> None:
+    """Sign out this device: its cookies no longer sign anyone in, wherever they were copied."""
+    if user.sign_in_token:
+        db.session.execute(delete(SignIn).where(SignIn.token_hash == _token_hash(user.sign_in_token)))
+
+
+def end_all_sign_ins(user: User) -> int:
+    """Sign the account out of every device; returns how many sign-ins there were."""
+    return db.session.execute(delete(SignIn).where(SignIn.user_id == user.id)).rowcount or 0
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -98,40 +146,81 @@ def authenticate(email: str, password: str) -> User | None:
 
 # -- throttling -------------------------------------------------------------------------------
 # Kept in the database rather than in Flask-Limiter's per-process memory, so the limit holds
-# across every gunicorn worker and restart without a Redis server.
+# across every gunicorn worker and restart without a Redis server. Nothing here can lock a person
+# out: a guesser is stopped per (account, address) and per address; the account as a whole is
+# only slowed down (so that guesses spread over many addresses stay few), never closed.
+
+MAX_FAILURES_PER_PAIR = 5  # one address trying one account
+ACCOUNT_SLOWDOWN_AFTER = 10  # failures on the account from anywhere, before each attempt must wait
+MAX_ACCOUNT_DELAY_S = 60
 
 
-def _keys(email: str, address: str) -> list[tuple[str, int]]:
-    return [(f"account:{normalise_email(email)}", MAX_FAILURES_PER_ACCOUNT), (f"ip:{address}", MAX_FAILURES_PER_ADDRESS)]
+def _pair_key(email: str, address: str) -> str:
+    return f"pair:{normalise_email(email)}|{address}"
 
 
-def blocked_for(email: str, address: str) -> int:
-    """Minutes to wait before another attempt, or 0."""
-    since = utcnow() - THROTTLE_WINDOW
-    wait = 0.0
-    for key, limit in _keys(email, address):
-        rows = db.session.scalars(
+def _account_key(email: str) -> str:
+    return f"account:{normalise_email(email)}"
+
+
+def _recent(key: str, since: datetime, limit: int) -> list[datetime]:
+    return list(
+        db.session.scalars(
             select(LoginAttempt.at).where(LoginAttempt.key == key, LoginAttempt.at > since).order_by(LoginAttempt.at.desc()).limit(limit)
-        ).all()
+        )
+    )
+
+
+def wait_before_attempt(email: str, address: str) -> int:
+    """Seconds this address must wait before trying this account's password again, or 0."""
+    now = utcnow()
+    since = now - THROTTLE_WINDOW
+    wait = 0.0
+    for key, limit in ((_pair_key(email, address), MAX_FAILURES_PER_PAIR), (f"ip:{address}", MAX_FAILURES_PER_ADDRESS)):
+        rows = _recent(key, since, limit)
         if len(rows) >= limit:
-            oldest = min(rows)
-            wait = max(wait, (oldest + THROTTLE_WINDOW - utcnow()).total_seconds())
-    return math.ceil(wait / 60) if wait > 0 else 0
+            wait = max(wait, (min(rows) + THROTTLE_WINDOW - now).total_seconds())
+    failures = _recent(_account_key(email), since, 64)
+    if len(failures) >= ACCOUNT_SLOWDOWN_AFTER:
+        delay = min(MAX_ACCOUNT_DELAY_S, 2 ** (len(failures) - ACCOUNT_SLOWDOWN_AFTER))
+        wait = max(wait, (failures[0] + timedelta(seconds=delay) - now).total_seconds())
+    return math.ceil(wait) if wait > 0 else 0
+
+
+def wait_message(seconds: int) -> str:
+    if seconds >= 60:
+        minutes = math.ceil(seconds / 60)
+        return f"Trop de tentatives de connexion. Réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
+    return f"Trop de tentatives de connexion. Réessayez dans {seconds} seconde{'s' if seconds > 1 else ''}."
 
 
 def record_failure(email: str, address: str) -> None:
-    for key, _ in _keys(email, address):
+    for key in (_pair_key(email, address), f"ip:{address}", _account_key(email)):
         db.session.add(LoginAttempt(key=key))
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - 4 * THROTTLE_WINDOW))
     db.session.commit()
 
 
-def clear_failures(email: str) -> None:
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"account:{normalise_email(email)}"))
+def clear_failures(email: str, address: str | None = None) -> None:
+    """After the right password: this account's counters start again (the address's own count stays)."""
+    keys = [_account_key(email)] + ([_pair_key(email, address)] if address else [])
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key.in_(keys)))
 
 
 def failure_count(key: str) -> int:
     return db.session.scalar(select(func.count()).select_from(LoginAttempt).where(LoginAttempt.key == key)) or 0
+
+
+def check_password_attempt(user: User, password: str, address: str) -> tuple[bool, int]:
+    """The current password typed on the account page, counted like a sign-in: (right?, seconds to wait)."""
+    wait = wait_before_attempt(user.email, address)
+    if wait:
+        return False, wait
+    if authenticate(user.email, password) is None:
+        record_failure(user.email, address)
+        return False, 0
+    clear_failures(user.email, address)
+    return True, 0
 
 
 # -- reset links --------------------------------------------------------------------------------
@@ -142,7 +231,11 @@ def _token_hash(token: str) -> str:
 
 
 def issue_reset(user: User, by: User | None) -> str:
-    """Create a one-time reset token (returned once, stored only as a hash); earlier ones stop working."""
+    """Create a one-time reset token (returned once, stored only as a hash); earlier ones stop working.
+
+    The account is signed out everywhere: a reset is asked for when a password is lost or leaked.
+    """
+    end_all_sign_ins(user)
     for old in db.session.scalars(select(PasswordReset).filter_by(user_id=user.id, used_at=None)):
         old.used_at = utcnow()
     token = secrets.token_urlsafe(32)

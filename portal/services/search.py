@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from portal import links
 from portal.extensions import db
+from portal.params import bounded_int
 from portal.models import Resource, ResourceLink, Theme, Webinar
 from portal.services.indexing import ensure_index, get_store
 from portal.services.transcripts import CueLine, active_cues
@@ -59,13 +60,6 @@ class SearchPage:
         return self.result.total_hits if self.result else 0
 
 
-def _int(value: str | None, default: int, lo: int, hi: int) -> int:
-    try:
-        return min(hi, max(lo, int(value or default)))
-    except ValueError:
-        return default
-
-
 def run_search(args, *, within: Webinar | None = None) -> SearchPage:
     """Parse the request arguments (never trusting them), search, and load what the page shows."""
     text = (args.get("q") or "").strip()
@@ -93,7 +87,7 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
         theme=theme,
         speaker=page.speaker,
         webinar_id=webinar.id if webinar else None,
-        page=_int(args.get("page"), 1, 1, 10_000),
+        page=bounded_int(args.get("page"), 1, 1, 10_000),
         sort=page.sort,
     )
     try:

@@ -27,6 +27,7 @@ from portal.forms import (
     WebinarForm,
     choices,
 )
+from portal.params import bounded_int, record_id
 from portal.models import RESOURCE_KINDS, AuditEvent, Cue, Resource, ResourceLink, Speaker, Theme, Transcript, User, Webinar
 from portal.services import accounts, audit, indexing
 from portal.services import resources as resource_service
@@ -331,7 +332,7 @@ def user_active(user_id: int):
         if user.id == current_user.id and not enable:
             flash("Vous ne pouvez pas désactiver votre propre compte.", "error")
         else:
-            user.active = enable
+            accounts.set_active(user, enable)
             audit.record("account.enable" if enable else "account.disable", "account", user.id, user.email)
             db.session.commit()
             flash(f"Compte {user.email} {'réactivé' if enable else 'désactivé'}.", "success")
@@ -365,10 +366,7 @@ def audit_log():
         query = query.where(AuditEvent.target_type == filters["target_type"])
     if filters["user"]:
         query = query.where(AuditEvent.user_email.contains(filters["user"].lower()))
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = bounded_int(request.args.get("page"), 1, 1, 10**9)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     events = list(db.session.scalars(query.limit(AUDIT_PAGE).offset((page - 1) * AUDIT_PAGE)))
     actions = sorted(db.session.scalars(select(AuditEvent.action).distinct()))
@@ -447,7 +445,7 @@ def resource_link(resource_id: int):
         abort(404)
     form = _link_form()
     if form.validate_on_submit():
-        webinar = db.session.get(Webinar, int(form.webinar.data))
+        webinar = db.session.get(Webinar, record_id(form.webinar.data))  # one of the form's choices
         try:
             at = parse_timecode(form.at.data) if form.at.data else None
             resource_service.link_resource(resource, webinar, at, form.note.data or "")
@@ -486,7 +484,8 @@ def resource_attach():
     """From a watch page: attach a resource at the moment being played."""
     form = ActionForm()
     webinar = db.session.scalar(select(Webinar).filter_by(slug=request.form.get("webinar", "")))
-    resource = db.session.get(Resource, int(request.form.get("resource", "0") or 0)) if (request.form.get("resource") or "").isdigit() else None
+    resource_id = record_id(request.form.get("resource"))
+    resource = db.session.get(Resource, resource_id) if resource_id else None
     if not form.validate_on_submit() or webinar is None or resource is None:
         abort(400)
     try:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.extensions import db
@@ -40,18 +41,19 @@ def login():
     if form.validate_on_submit():
         email = form.email.data
         address = request.remote_addr or "?"
-        wait = accounts.blocked_for(email, address)
+        wait = accounts.wait_before_attempt(email, address)
         if wait:
-            error = f"Trop de tentatives de connexion. Réessayez dans {wait} minute{'s' if wait > 1 else ''}."
-            return render_template("auth/login.html", form=form, error=error), 429
+            response = make_response(render_template("auth/login.html", form=form, error=accounts.wait_message(wait)), 429)
+            response.headers["Retry-After"] = str(wait)
+            return response
         user = accounts.authenticate(email, form.password.data)
         if user is None:
             accounts.record_failure(email, address)
             error = "Adresse e-mail ou mot de passe incorrect (ou compte désactivé)."
         else:
-            accounts.clear_failures(email)
+            accounts.clear_failures(email, address)
             session.clear()  # a new session at sign-in: nothing carried over from before
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             audit.record("account.sign_in", "account", user.id, user.email, user=user)
             db.session.commit()
             return redirect(safe_next(form.next.data) or home_for(user))
@@ -59,14 +61,38 @@ def login():
     return render_template("auth/login.html", form=form, error=error), status
 
 
+def _sign_in(user, remember: bool) -> None:
+    """A new revocable sign-in for this device, as long as the remember cookie (or the session) lasts."""
+    lasting = current_app.config["REMEMBER_COOKIE_DURATION"] if remember else current_app.config["SIGN_IN_LIFETIME"]
+    accounts.start_sign_in(user, lasting if isinstance(lasting, timedelta) else timedelta(seconds=int(lasting)))
+    login_user(user, remember=remember)
+
+
 @bp.post("/logout")
 def logout():
     form = ActionForm()
     if form.validate_on_submit() and current_user.is_authenticated:
+        accounts.end_sign_in(current_user)
+        db.session.commit()
         logout_user()
         session.clear()
         flash("Vous êtes déconnecté·e.", "info")
     return redirect(url_for("public.home"))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    form = ActionForm()
+    if form.validate_on_submit():
+        count = accounts.end_all_sign_ins(current_user)
+        audit.record("account.sign_out_all", "account", current_user.id, current_user.email, f"{count} connexion(s) fermée(s)")
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("Vous êtes déconnecté·e de tous les appareils, y compris celui-ci.", "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.change_password"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -74,7 +100,10 @@ def logout():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if accounts.authenticate(current_user.email, form.current.data) is None:
+        right, wait = accounts.check_password_attempt(current_user, form.current.data, request.remote_addr or "?")
+        if wait:
+            form.current.errors.append(accounts.wait_message(wait))
+        elif not right:
             form.current.errors.append("Mot de passe actuel incorrect.")
         else:
             try:
@@ -82,10 +111,14 @@ def change_password():
             except accounts.PasswordError as err:
                 form.password.errors.append(str(err))
             else:
-                audit.record("account.password_change", "account", current_user.id, current_user.email)
+                user = current_user._get_current_object()
+                # Every other device is signed out by the change; this one gets a new sign-in.
+                remember = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
+                _sign_in(user, remember=remember)
+                audit.record("account.password_change", "account", user.id, user.email)
                 db.session.commit()
-                flash("Mot de passe modifié.", "success")
-                return redirect(home_for(current_user))
+                flash("Mot de passe modifié : vos autres appareils sont déconnectés.", "success")
+                return redirect(home_for(user))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200
 
 

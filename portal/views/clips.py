@@ -18,6 +18,7 @@ from portal import links
 from portal.extensions import db
 from portal.forms import ActionForm
 from portal.models import Clip, Collection, Webinar
+from portal.params import bounded_int
 from portal.services import clips as service
 from portal.views.public import get_published_webinar
 
@@ -311,17 +312,17 @@ def embed_clip(code: str):
 
 @bp.get("/oembed")
 def oembed():
-    if request.args.get("format", "json") != "json":
+    if (request.args.get("format") or "json") != "json":  # the oEmbed answer to other formats is 501
         return jsonify({"error": "Seul le format json est proposé."}), 501
-    target = urlsplit(request.args.get("url", ""))
-    if target.netloc and target.netloc != request.host:
+    try:
+        target = urlsplit(request.args.get("url", ""))
+        netloc = target.netloc
+    except ValueError:  # "http://[::1" and other addresses that are not URLs
+        abort(404)
+    if netloc and netloc != request.host:
         abort(404)
     parts = [p for p in target.path.split("/") if p]
-    try:
-        maxwidth = int(request.args.get("maxwidth", EMBED_WIDTH))
-    except ValueError:
-        maxwidth = EMBED_WIDTH
-    width = max(200, min(EMBED_WIDTH, maxwidth))
+    width = bounded_int(request.args.get("maxwidth"), EMBED_WIDTH, 200, EMBED_WIDTH)
     height = width * EMBED_HEIGHT // EMBED_WIDTH
     if len(parts) == 2 and parts[0] == "c":
         clip = _clip_or_404(parts[1])

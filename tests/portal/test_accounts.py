@@ -78,14 +78,49 @@ def test_next_redirects_only_to_the_portal(app, target, expected):
     assert response.headers["Location"] == expected
 
 
-def test_sign_in_limit_per_account_says_when_to_retry(app):
-    _make_user(app, "a@example.org", ADMIN_PASSWORD, "admin")
+def from_address(app, address: str):
     client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_five_wrong_passwords_from_one_address_stop_that_address_only(app):
+    _make_user(app, "a@example.org", ADMIN_PASSWORD, "admin")
+    attacker = from_address(app, "203.0.113.7")
     for _ in range(5):
-        assert sign_in(client, "a@example.org", "not the password at all").status_code == 400
-    blocked = sign_in(client, "a@example.org", ADMIN_PASSWORD)  # even the right password waits
-    assert blocked.status_code == 429
-    assert "Réessayez dans 15 minutes" in blocked.get_data(as_text=True)
+        assert sign_in(attacker, "a@example.org", "not the password at all").status_code == 400
+    blocked = sign_in(attacker, "a@example.org", ADMIN_PASSWORD)  # the pair limit holds, even for the right password
+    assert blocked.status_code == 429 and "Réessayez dans 15 minutes" in blocked.get_data(as_text=True)
+    assert 840 <= int(blocked.headers["Retry-After"]) <= 900
+    # the real person, elsewhere, signs in at once
+    assert sign_in(from_address(app, "198.51.100.2"), "a@example.org", ADMIN_PASSWORD).status_code == 302
+    # and the attacker's address stays stopped
+    assert sign_in(attacker, "a@example.org", "another guess entirely").status_code == 429
+
+
+def test_guesses_spread_over_many_addresses_slow_the_account_down_without_closing_it(app):
+    from datetime import timedelta
+
+    from portal.models import LoginAttempt
+
+    _make_user(app, "a@example.org", ADMIN_PASSWORD, "admin")
+    for i in range(10):
+        assert sign_in(from_address(app, f"203.0.113.{i}"), "a@example.org", "not the password at all").status_code == 400
+    # from the tenth failure on the account, each attempt waits 1, 2, 4… seconds (at most a minute) after the last
+    waiting = sign_in(from_address(app, "198.51.100.2"), "a@example.org", ADMIN_PASSWORD)
+    assert waiting.status_code == 429 and "Réessayez dans 1 seconde" in waiting.get_data(as_text=True)
+    assert waiting.headers["Retry-After"] == "1"
+    with app.app_context():
+        for _ in range(20):  # twenty more failures elsewhere: the delay is capped
+            db.session.add(LoginAttempt(key="account:a@example.org"))
+        db.session.commit()
+    capped = sign_in(from_address(app, "198.51.100.2"), "a@example.org", ADMIN_PASSWORD)
+    assert capped.status_code == 429 and int(capped.headers["Retry-After"]) == 60
+    with app.app_context():  # a minute later the right password gets through
+        for attempt in db.session.scalars(select(LoginAttempt)):
+            attempt.at -= timedelta(seconds=61)
+        db.session.commit()
+    assert sign_in(from_address(app, "198.51.100.2"), "a@example.org", ADMIN_PASSWORD).status_code == 302
 
 
 def test_sign_in_limit_per_address(app):
@@ -94,6 +129,36 @@ def test_sign_in_limit_per_address(app):
         sign_in(client, f"user{i}@example.org", "not the password at all")
     _make_user(app, "a@example.org", ADMIN_PASSWORD, "admin")
     assert sign_in(client, "a@example.org", ADMIN_PASSWORD).status_code == 429
+
+
+def test_the_current_password_check_is_throttled_like_a_sign_in(trainer_client):
+    for _ in range(5):
+        page = trainer_client.post("/account/password", data={"csrf_token": csrf_token(trainer_client, "/account/password"), "current": "a wrong guess", "password": "purple elephant dances slowly", "confirm": "purple elephant dances slowly"})
+        assert "Mot de passe actuel incorrect" in page.get_data(as_text=True)
+    page = trainer_client.post("/account/password", data={"csrf_token": csrf_token(trainer_client, "/account/password"), "current": "violet mountain quietly sings", "password": "purple elephant dances slowly", "confirm": "purple elephant dances slowly"})
+    assert page.status_code == 400 and "Réessayez dans 15 minutes" in page.get_data(as_text=True)
+
+
+def test_behind_a_trusted_proxy_the_visitors_address_is_counted_and_audited(tmp_path):
+    from portal.models import AuditEvent
+    from tests.conftest import _make_app, close_app
+
+    app = _make_app(tmp_path, TRUSTED_PROXIES=1)
+    with app.app_context():
+        from portal.cli import init_schema
+
+        init_schema()
+    _make_user(app, "a@example.org", ADMIN_PASSWORD, "admin")
+    proxy = from_address(app, "127.0.0.1")
+    for _ in range(5):
+        token = csrf_token(proxy, "/login")
+        proxy.post("/login", data={"email": "a@example.org", "password": "wrong guess", "csrf_token": token}, headers={"X-Forwarded-For": "203.0.113.9"})
+    token = csrf_token(proxy, "/login")
+    ok = proxy.post("/login", data={"email": "a@example.org", "password": ADMIN_PASSWORD, "csrf_token": token}, headers={"X-Forwarded-For": "198.51.100.2"})
+    assert ok.status_code == 302  # another visitor behind the same proxy is not blocked
+    with app.app_context():
+        assert db.session.scalar(select(AuditEvent.ip).where(AuditEvent.action == "account.sign_in")) == "198.51.100.2"
+    close_app(app)
 
 
 def test_disabled_account_cannot_sign_in(admin_client, app):
@@ -145,3 +210,37 @@ def test_user_changes_own_password(trainer_client, app):
     ok = trainer_client.post("/account/password", data={"csrf_token": token, "current": "violet mountain quietly sings", "password": "purple elephant dances slowly", "confirm": "purple elephant dances slowly"})
     assert ok.status_code == 302
     assert sign_in(app.test_client(), "trainer@example.org", "purple elephant dances slowly").status_code == 302
+
+
+LONG_PASSPHRASE = "le vent du matin souffle sur les collines et les rivieres chantent doucement au loin sous la pluie"
+
+
+def test_long_passphrases_are_accepted_up_to_256_characters_and_longer_are_refused_in_words(admin_client, app, trainer_client):
+    assert 90 < len(LONG_PASSPHRASE) < 256
+    check_password_policy(LONG_PASSPHRASE)
+    check_password_policy("x" * 60 + LONG_PASSPHRASE)  # strength measured on the first 72 characters, no error beyond
+    with pytest.raises(PasswordError, match="256"):
+        check_password_policy(LONG_PASSPHRASE * 3)
+    token = csrf_token(admin_client, "/admin/users")
+    created = admin_client.post("/admin/users", data={"csrf_token": token, "email": "long@example.org", "role": "trainer", "password": LONG_PASSPHRASE, "confirm": LONG_PASSPHRASE})
+    assert created.status_code == 302
+    assert sign_in(app.test_client(), "long@example.org", LONG_PASSPHRASE).status_code == 302
+    for length in (73, 120, 256, 257, 400):
+        text = (LONG_PASSPHRASE * 5)[:length]
+        page = trainer_client.post("/account/password", data={"csrf_token": csrf_token(trainer_client, "/account/password"), "current": "violet mountain quietly sings", "password": text, "confirm": text})
+        assert page.status_code in (302, 400), length
+        if length > 256:
+            assert "256" in page.get_data(as_text=True)
+        else:
+            assert page.status_code == 302, length
+            trainer_client = app.test_client()
+            assert sign_in(trainer_client, "trainer@example.org", text).status_code == 302
+            # back to the fixture's password for the next round
+            from portal.services.accounts import set_password
+
+            with app.app_context():
+                user = db.session.scalar(select(User).filter_by(email="trainer@example.org"))
+                set_password(user, "violet mountain quietly sings")
+                db.session.commit()
+            trainer_client = app.test_client()
+            sign_in(trainer_client, "trainer@example.org", "violet mountain quietly sings")
