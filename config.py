@@ -37,6 +37,9 @@ class Config:
     # How many reverse proxies stand in front (nginx: 1). Their X-Forwarded-For / -Proto are then believed,
     # so that throttling and the audit log see each visitor's address, not the proxy's.
     TRUSTED_PROXIES = 0
+    # Searches per address and minute (site search, its API, a recording's search box); 0: no limit.
+    # Typing in a search box sends about one request per word.
+    SEARCH_RATE_PER_MINUTE = 120
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

@@ -288,6 +288,16 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
+class RequestCount(db.Model):
+    """Requests of one kind from one address in one minute (portal/ratelimit.py), shared by every worker."""
+
+    __tablename__ = "request_counts"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)  # "search:<address>"
+    minute: Mapped[int] = mapped_column(Integer, primary_key=True)  # minutes since the epoch
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class PasswordReset(db.Model):
     """A one-time password reset link; only a hash of its token is stored."""
 

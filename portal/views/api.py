@@ -10,6 +10,7 @@ from media_meta.clips import ClipError
 from portal import links
 from portal.extensions import db
 from portal.models import Webinar
+from portal.ratelimit import limited
 from portal.services import clips
 from portal.services.search import page_as_json, run_search, search_webinar, within_as_json
 
@@ -17,11 +18,13 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/search")
+@limited("search", "SEARCH_RATE_PER_MINUTE")
 def search():
     return jsonify(page_as_json(run_search(request.args)))
 
 
 @bp.get("/webinars/<slug>/search")
+@limited("search", "SEARCH_RATE_PER_MINUTE")
 def search_in_webinar(slug: str):
     """The lines of one recording that match ``q``, in time order, with where to mark them."""
     webinar = db.session.scalar(select(Webinar).filter_by(slug=slug, published=True))

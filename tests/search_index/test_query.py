@@ -293,3 +293,15 @@ def test_match_spans_are_the_matched_words_offsets():
     text = "Les plaintes, la plainte ; l'algorithme."
     spans = match_spans(text, {"plaint"}, {"algo"})
     assert [text[s:e] for s, e in spans] == ["plaintes", "plainte", "algorithme"]
+
+
+def test_spelling_suggestions_are_bounded(new_store):
+    from search_index.query import MAX_SUGGESTED_WORDS, SearchRequest, search
+
+    store = _index(new_store(), ["harcèlement signalement algorithme plateforme modération discrimination"])
+    typos = ["harcelemnt", "signalemnt", "algoritme", "plateforem", "moderaton"]
+    suggestion = search(store, SearchRequest(text=" ".join(typos))).suggestion
+    corrected = [w for w in ("harcelement", "signalement", "algorithme", "plateforme", "moderation") if w in suggestion]
+    assert corrected == ["harcelement", "signalement", "algorithme"] and len(corrected) == MAX_SUGGESTED_WORDS
+    # a word longer than any a person mistypes gets none (and costs nothing)
+    assert search(store, SearchRequest(text="harcelemntharcelemntharcelemnt")).suggestion is None
