@@ -66,6 +66,9 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # The host names the portal answers to (others get 400), e.g. PORTAL_TRUSTED_HOSTS='["replays.example.org"]':
+    # links in shared pages, embed codes, oEmbed and reset links are built from the Host header.
+    TRUSTED_HOSTS: list[str] | None = None
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -79,8 +79,15 @@ def _resolve_paths(app: Flask) -> None:
 
 
 def _check_production(app: Flask) -> None:
-    if app.config["ENV_NAME"] == "production" and app.config.get("SECRET_KEY") in INSECURE_SECRET_KEYS | {None}:
+    if app.config["ENV_NAME"] != "production":
+        return
+    if app.config.get("SECRET_KEY") in INSECURE_SECRET_KEYS | {None}:
         raise RuntimeError(
             "Production refuses to start without a real secret key: set PORTAL_SECRET_KEY "
             "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    if not app.config.get("TRUSTED_HOSTS") and not app.config.get("SERVER_NAME"):
+        raise RuntimeError(
+            "Production refuses to start without the portal's host name: set PORTAL_TRUSTED_HOSTS "
+            "(for example: PORTAL_TRUSTED_HOSTS='[\"replays.example.org\"]'), so that links are never built from a forged Host header."
         )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from portal.extensions import db
 
@@ -36,12 +36,23 @@ def init_app(app: Flask) -> None:
     def _csrf(err: CSRFError):
         return render_error(400, "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et réessayez.")
 
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(err: SecurityError):
+        # A Host header not in TRUSTED_HOSTS: no page can be built (every link would use that host).
+        return Response("Requête refusée : ce nom d'hôte n'est pas celui du portail.", 400, mimetype="text/plain")
+
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
         code = err.code or 500
         # abort(404, "message") carries a message meant for the visitor; default texts are English.
         custom = err.description if err.description and err.description != type(err).description else None
-        return render_error(code, custom)
+        body, status = render_error(code, custom)
+        response = make_response(body, status)
+        # What the exception says the client needs: Allow on a 405, WWW-Authenticate…
+        for name, value in err.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

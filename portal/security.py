@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, g, request
+from flask_login import current_user
 
 # No inline script anywhere: every script is a file under /static.
 CSP = (
@@ -11,6 +12,7 @@ CSP = (
     "base-uri 'self'; form-action 'self'; frame-src 'self'{frames}; frame-ancestors {ancestors}"
 )
 FRAMEABLE_PREFIXES = ("/embed/",)
+PRIVATE_PREFIXES = ("/admin", "/account", "/reset", "/login", "/clips")
 
 
 def init_app(app: Flask) -> None:
@@ -28,4 +30,9 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if not frameable:
             response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["ENV_NAME"] == "production":
+            response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        if request.endpoint != "static" and (request.path.startswith(PRIVATE_PREFIXES) or current_user.is_authenticated):
+            # Accounts, administration, reset links, signed-in pages: kept by no cache, shared or not.
+            response.headers["Cache-Control"] = "no-store"
         return response

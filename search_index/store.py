@@ -8,11 +8,15 @@ switch (or a commit by another process) and reopen.
 
 from __future__ import annotations
 
+import fcntl
+import gc
 import json
 import os
 import shutil
 import threading
 import time
+import traceback
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from contextlib import contextmanager
@@ -27,6 +31,7 @@ from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema
 
 META_FILE = "portal-index.json"
 MAX_IDLE_SEARCHERS = 8  # per process: enough for a threaded server's concurrent searches
+DAMAGED_RETRY_S = 10.0
 
 
 class IndexUnavailable(RuntimeError):
@@ -61,6 +66,9 @@ class IndexStore:
         self.limitmb = limitmb
         self._lock = threading.Lock()
         self._idle: list[tuple[Path | None, Searcher]] = []  # searchers not in use, with their generation
+        # A generation found damaged, and when: not reopened (each failed open leaks Whoosh's file)
+        # for DAMAGED_RETRY_S, by when a rebuild has usually replaced it.
+        self._damaged: tuple[Path | None, float] | None = None
 
     # -- opening ------------------------------------------------------------------------
 
@@ -80,13 +88,17 @@ class IndexStore:
         generation = self.current_generation()
         if generation is None or not generation.is_dir():
             raise IndexUnavailable("l'index de recherche n'a pas encore été construit.", "missing")
+        if self._damaged and self._damaged[0] == generation and time.monotonic() - self._damaged[1] < DAMAGED_RETRY_S:
+            raise IndexUnavailable("l'index est illisible (fichiers endommagés).", "corrupt")
         meta = self._read_meta(generation)
         if meta.get("schema_version") != SCHEMA_VERSION:
             raise IndexUnavailable("l'index a été construit par une autre version du portail.", "outdated")
         try:
             return whoosh_index.open_dir(str(generation))
         except Exception as err:  # Whoosh raises many kinds on damaged files
-            raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}).", "corrupt") from err
+            self._damaged = (generation, time.monotonic())
+            _release(err)
+            raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}: {err}).", "corrupt") from None
 
     def _read_meta(self, generation: Path) -> dict:
         try:
@@ -110,8 +122,41 @@ class IndexStore:
         searcher = self._checkout()
         try:
             yield searcher
-        finally:
-            self._checkin(searcher)
+        except IndexUnavailable:
+            _close_quietly(searcher)
+            raise
+        except Exception as err:
+            # Damaged files show when they are read (struct.error, EOFError, zlib.error, ValueError…),
+            # not when the index is opened. The searcher is dropped; the caller decides to rebuild.
+            _close_quietly(searcher)
+            self._damaged = (searcher._portal_generation, time.monotonic())
+            raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}).", "corrupt") from err
+        self._checkin(searcher)
+
+    @contextmanager
+    def healing(self, min_interval_s: float = 60.0) -> Iterator[bool]:
+        """Whether this process may rebuild a damaged index now: one rebuild at a time across processes
+        (a lock file), and not again within ``min_interval_s`` of the last one started here or elsewhere."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".rebuild.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                yield False  # another process is rebuilding
+                return
+            try:
+                stamp = self.root / ".last-heal"
+                try:
+                    recent = time.time() - stamp.stat().st_mtime < min_interval_s
+                except OSError:
+                    recent = False
+                if recent:
+                    yield False
+                    return
+                stamp.touch()
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _checkout(self) -> Searcher:
         generation = self.current_generation()
@@ -131,6 +176,7 @@ class IndexStore:
         try:
             searcher = ix.searcher()
         except Exception as err:
+            self._damaged = (generation, time.monotonic())
             raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}).", "corrupt") from err
         searcher._portal_generation = generation
         return searcher
@@ -261,6 +307,16 @@ class IndexStore:
     def doc_count(self) -> int:
         with self.searching() as searcher:
             return searcher.doc_count()
+
+
+def _release(err: BaseException) -> None:
+    """Close what a failed open left behind: Whoosh does not close the file of a table of contents it
+    cannot read, and the traceback keeps it alive (then a ResourceWarning at some later collection)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        traceback.clear_frames(err.__traceback__)
+        err.__traceback__ = None
+        gc.collect()
 
 
 def _up_to_date(searcher: Searcher) -> bool:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import secrets
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.extensions import db
 from portal.models import LoginAttempt, PasswordReset, SignIn, User, utcnow
 
+log = logging.getLogger(__name__)
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 ZXCVBN_MAX = 72
@@ -195,10 +198,14 @@ def wait_message(seconds: int) -> str:
 
 
 def record_failure(email: str, address: str) -> None:
-    for key in (_pair_key(email, address), f"ip:{address}", _account_key(email)):
-        db.session.add(LoginAttempt(key=key))
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - 4 * THROTTLE_WINDOW))
-    db.session.commit()
+    try:
+        for key in (_pair_key(email, address), f"ip:{address}", _account_key(email)):
+            db.session.add(LoginAttempt(key=key))
+        db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - 4 * THROTTLE_WINDOW))
+        db.session.commit()
+    except SQLAlchemyError as err:  # a full disk: the person gets their answer, the count is lost
+        db.session.rollback()
+        log.warning("Sign-in failure not counted for %s: %s", address, err.__class__.__name__)
 
 
 def clear_failures(email: str, address: str | None = None) -> None:

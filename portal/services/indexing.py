@@ -157,8 +157,12 @@ def reconcile() -> list[str]:
     return [d.message for d in differences]
 
 
-def start_background_rebuild() -> bool:
-    """Rebuild in a thread of this process (the site keeps serving); False if one is already running."""
+def start_background_rebuild(heal: bool = False) -> bool:
+    """Rebuild in a thread of this process (the site keeps serving); False if one is already running.
+
+    ``heal``: a rebuild nobody asked for (the index is missing or damaged): one at a time across all
+    processes, and not again within a minute of the last, so a persistent fault cannot loop.
+    """
     if not _rebuild_lock.acquire(blocking=False):
         return False
     app = current_app._get_current_object()
@@ -166,7 +170,13 @@ def start_background_rebuild() -> bool:
     def run() -> None:
         try:
             with app.app_context():
-                rebuild()
+                if not heal:
+                    rebuild()
+                    return
+                with get_store(app).healing() as allowed:
+                    if allowed:
+                        log.warning("Rebuilding the search index by itself")
+                        rebuild()
         except Exception:
             log.exception("Background index rebuild failed")
         finally:
@@ -180,6 +190,14 @@ def rebuild_running() -> bool:
     return _rebuild_lock.locked()
 
 
+def index_unavailable(err: IndexUnavailable) -> str:
+    """Log why the index cannot answer, start healing it, and say so in a sentence for the page."""
+    if err.code == "corrupt":
+        log.error("Search index unreadable (%s); rebuilding it", err.reason, exc_info=err)
+    start_background_rebuild(heal=True)
+    return f"La recherche est momentanément indisponible : {err.reason} Sa reconstruction est en cours ; réessayez dans un instant."
+
+
 def ensure_index() -> str | None:
     """Make sure there is an index to search; start a background rebuild if there is none.
 
@@ -189,9 +207,7 @@ def ensure_index() -> str | None:
         with get_store().searching():
             return None
     except IndexUnavailable as err:
-        reason = err.reason
-    start_background_rebuild()
-    return f"La recherche est momentanément indisponible : {reason} Sa reconstruction est en cours ; réessayez dans un instant."
+        return index_unavailable(err)
 
 
 @dataclass(frozen=True)

@@ -59,16 +59,23 @@ def sniff(raw: bytes) -> FileType | None:
         try:
             with zipfile.ZipFile(io.BytesIO(raw)) as archive:
                 names = set(archive.namelist())
-                if "mimetype" in names and archive.read("mimetype").strip() == ODP.mimetype.encode():
+                # Only the names (the central directory) and the first bytes of one member are read,
+                # by streaming: a small archive can hold a member of gigabytes (a zip bomb).
+                if "mimetype" in names and _head(archive, "mimetype").strip() == ODP.mimetype.encode():
                     return ODP
                 if "[Content_Types].xml" in names:
                     if any(n.startswith("ppt/") for n in names):
                         return PPTX
                     if any(n.startswith("word/") for n in names):
                         return DOCX
-        except (zipfile.BadZipFile, KeyError, OSError):
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError, NotImplementedError, RuntimeError):
             return None
     return None
+
+
+def _head(archive: zipfile.ZipFile, name: str, size: int = 200) -> bytes:
+    with archive.open(name) as member:
+        return member.read(size)
 
 
 def check_file(raw: bytes, filename: str) -> FileType:
@@ -230,13 +237,14 @@ def file_path(resource: Resource) -> Path | None:
 
 def search_ids(text: str) -> list[int] | None:
     """Resource ids matching ``text``, best first, with the replays' French analysis; None if the index is unavailable."""
-    from portal.services.indexing import get_store
+    from portal.services.indexing import get_store, index_unavailable
     from search_index.query import search_resources
     from search_index.store import IndexUnavailable
 
     try:
         return [m.resource_id for m in search_resources(get_store(), text)]
-    except IndexUnavailable:
+    except IndexUnavailable as err:
+        index_unavailable(err)
         return None
 
 

@@ -14,7 +14,7 @@ from portal import links
 from portal.extensions import db
 from portal.params import bounded_int
 from portal.models import Resource, ResourceLink, Theme, Webinar
-from portal.services.indexing import ensure_index, get_store
+from portal.services.indexing import ensure_index, get_store, index_unavailable
 from portal.services.transcripts import CueLine, active_cues
 from search_index.query import SearchRequest, SearchResult, highlight, match_spans, search, search_within
 from search_index.store import IndexUnavailable
@@ -93,7 +93,7 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
     try:
         result = search(get_store(), request)
     except IndexUnavailable as err:
-        page.unavailable = f"La recherche est momentanément indisponible : {err.reason}"
+        page.unavailable = index_unavailable(err)
         return page
     page.result = result
     page.notices += result.notices
@@ -219,7 +219,7 @@ def search_webinar(webinar: Webinar, text: str, cues: list[CueLine] | None = Non
     try:
         found = search_within(get_store(), text, webinar.id)
     except IndexUnavailable as err:
-        page.unavailable = f"La recherche est momentanément indisponible : {err.reason}"
+        page.unavailable = index_unavailable(err)
         return page
     page.terms, page.prefixes = found.terms, found.prefixes
     page.notices, page.suggestion = found.notices, found.suggestion

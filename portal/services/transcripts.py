@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import Row, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from media_meta.cues import CueData, ParsedTranscript
 from media_meta.export import to_vtt
@@ -16,6 +19,10 @@ from media_meta.vtt import parse_transcript
 from portal.extensions import db
 from portal.models import Cue, PendingUpload, Transcript, User, Webinar
 from portal.services import audit, indexing
+
+
+class VersionConflict(RuntimeError):
+    """Another version was saved while this one was (double submission, or two admins): nothing changed."""
 
 
 @dataclass(frozen=True)
@@ -44,11 +51,14 @@ def ingest_transcript(
     source: str = "upload",
     note: str = "",
     skip_if_active_identical: bool = False,
+    also: Callable[[Transcript], None] | None = None,
 ) -> IngestResult:
     """Parse, store as a new version, make it active, then update the index.
 
     A rejected file raises TranscriptError before anything is written, so the active version,
-    the database and the index stay as they were.
+    the database and the index stay as they were. ``also`` adds what must be saved with the new
+    version in the same transaction (its audit row, the removal of the upload it confirms): all of
+    it is saved, or none. Another version saved at the same moment raises VersionConflict.
     """
     parsed = check_transcript(raw, filename, webinar)
     sha = hashlib.sha256(raw).hexdigest()
@@ -75,10 +85,19 @@ def ingest_transcript(
         Cue(position=i, start_ms=c.start_ms, end_ms=c.end_ms, speaker=c.speaker, text=c.text, source_line=c.line)
         for i, c in enumerate(parsed.cues)
     ]
-    db.session.add(transcript)
-    db.session.flush()
-    webinar.active_transcript = transcript
-    db.session.commit()
+    try:
+        db.session.add(transcript)
+        db.session.flush()
+        webinar.active_transcript = transcript
+        if also is not None:
+            also(transcript)
+        db.session.commit()
+    except (IntegrityError, StaleDataError) as err:  # the same version number, or the same upload, saved by another request
+        db.session.rollback()
+        raise VersionConflict(
+            "Une autre version de cette transcription vient d'être enregistrée (par vous dans un autre onglet, ou par "
+            "quelqu'un d'autre) : rien n'a été changé par cet envoi. Vérifiez la liste des versions avant de recommencer."
+        ) from err
     indexing.webinar_changed(webinar)
     return IngestResult(transcript, parsed)
 
@@ -138,12 +157,15 @@ def pending_upload(webinar: Webinar, token: str, user: User) -> PendingUpload | 
 
 
 def confirm_upload(webinar: Webinar, pending: PendingUpload, user: User) -> IngestResult:
-    """Make the previewed file the active version (the same path as every other upload)."""
-    result = ingest_transcript(webinar, pending.raw, pending.original_filename, uploaded_by=user, source="upload")
-    db.session.delete(pending)
-    audit.record("transcript.upload", "transcript", result.transcript.id, f"{webinar.title} — version {result.transcript.version}", pending.original_filename)
-    db.session.commit()
-    return result
+    """Make the previewed file the active version (the same path as every other upload); the version,
+    its audit row and the end of the pending upload are saved together."""
+    name = pending.original_filename
+
+    def with_version(transcript: Transcript) -> None:
+        db.session.delete(pending)
+        audit.record("transcript.upload", "transcript", transcript.id, f"{webinar.title} — version {transcript.version}", name)
+
+    return ingest_transcript(webinar, pending.raw, name, uploaded_by=user, source="upload", also=with_version)
 
 
 def edit_cue(webinar: Webinar, cue_id: int, text: str, speaker: str | None, user: User, note: str = "") -> IngestResult:
@@ -152,19 +174,22 @@ def edit_cue(webinar: Webinar, cue_id: int, text: str, speaker: str | None, user
     target = next((c for c in cues if c.id == cue_id), None)
     if target is None:
         raise ValueError("cue not in the active transcript")
+    # A blank line ends a cue in WebVTT: the lines of the correction are kept together.
+    text = "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
     edited = [
-        CueData(c.start_ms, c.end_ms, text.strip() if c.id == cue_id else c.text, (speaker or None) if c.id == cue_id else c.speaker)
+        CueData(c.start_ms, c.end_ms, text if c.id == cue_id else c.text, (speaker or None) if c.id == cue_id else c.speaker)
         for c in cues
     ]
     raw = to_vtt(edited).encode("utf-8")
-    previous = webinar.active_transcript
-    result = ingest_transcript(webinar, raw, f"{webinar.slug}-correction.vtt", uploaded_by=user, source="edit", note=note)
-    audit.record(
-        "transcript.edit_cue",
-        "transcript",
-        result.transcript.id,
-        f"{webinar.title} — version {result.transcript.version}",
-        f"réplique à {target.start_ms} ms (version {previous.version if previous else '?'}) : « {target.text[:200]} » → « {text.strip()[:200]} »",
-    )
-    db.session.commit()
-    return result
+    previous = webinar.active_transcript.version if webinar.active_transcript else "?"
+
+    def with_version(transcript: Transcript) -> None:
+        audit.record(
+            "transcript.edit_cue",
+            "transcript",
+            transcript.id,
+            f"{webinar.title} — version {transcript.version}",
+            f"réplique à {target.start_ms} ms (version {previous}) : « {target.text[:200]} » → « {text[:200]} »",
+        )
+
+    return ingest_transcript(webinar, raw, f"{webinar.slug}-correction.vtt", uploaded_by=user, source="edit", note=note, also=with_version)

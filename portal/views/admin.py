@@ -33,7 +33,7 @@ from portal.services import accounts, audit, indexing
 from portal.services import resources as resource_service
 from media_meta.errors import MediaMetaError
 from media_meta.timecodes import parse_timecode
-from portal.services.transcripts import activate_version, active_cues, confirm_upload, edit_cue, pending_upload, stage_upload
+from portal.services.transcripts import VersionConflict, activate_version, active_cues, confirm_upload, edit_cue, pending_upload, stage_upload
 from portal.services.webinars import WebinarData, WebinarFormError, delete_webinar, form_values, save_webinar, set_published
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -180,6 +180,9 @@ def transcript_confirm(webinar_id: int):
     except TranscriptError as err:  # the configured limits changed since the preview
         flash(f"Le fichier n'a pas pu être enregistré : {err}", "error")
         return redirect(url_for("admin.transcripts", webinar_id=webinar.id))
+    except VersionConflict as err:
+        flash(str(err), "error")
+        return redirect(url_for("admin.transcripts", webinar_id=webinar.id))
     flash(f"Version {result.transcript.version} active ({result.transcript.cue_count} répliques) ; la recherche est à jour.", "success")
     return redirect(url_for("admin.transcripts", webinar_id=webinar.id))
 
@@ -221,7 +224,11 @@ def cue_edit(webinar_id: int, cue_id: int):
         abort(404, "Cette réplique n'appartient pas à la version active de la transcription.")
     form = CueEditForm(data={"speaker": cue.speaker or "", "text": cue.text} if request.method == "GET" else None)
     if form.validate_on_submit():
-        result = edit_cue(webinar, cue.id, form.text.data, form.speaker.data.strip() or None, current_user, form.note.data or "")
+        try:
+            result = edit_cue(webinar, cue.id, form.text.data, form.speaker.data.strip() or None, current_user, form.note.data or "")
+        except VersionConflict as err:
+            flash(str(err), "error")
+            return redirect(url_for("admin.cues", webinar_id=webinar.id))
         flash(f"Correction enregistrée dans la version {result.transcript.version} ; elle est déjà cherchable.", "success")
         moved = next((c for c in result.transcript.cues if c.position == cue.position), None)
         anchor = f"#cue-{moved.id}" if moved else ""

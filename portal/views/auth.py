@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db
 from portal.forms import ActionForm, LoginForm, PasswordChangeForm, ResetForm
 from portal.services import accounts, audit
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -51,11 +54,19 @@ def login():
             accounts.record_failure(email, address)
             error = "Adresse e-mail ou mot de passe incorrect (ou compte désactivé)."
         else:
-            accounts.clear_failures(email, address)
-            session.clear()  # a new session at sign-in: nothing carried over from before
-            _sign_in(user, remember=form.remember.data)
-            audit.record("account.sign_in", "account", user.id, user.email, user=user)
-            db.session.commit()
+            try:
+                accounts.clear_failures(email, address)
+                session.clear()  # a new session at sign-in: nothing carried over from before
+                _sign_in(user, remember=form.remember.data)
+                audit.record("account.sign_in", "account", user.id, user.email, user=user)
+                db.session.commit()
+            except SQLAlchemyError:  # a sign-in must be recorded to be revocable: no record, no sign-in
+                db.session.rollback()
+                logout_user()
+                session.clear()
+                log.exception("Sign-in of %s could not be recorded", user.email)
+                error = "Votre connexion n'a pas pu être enregistrée (le serveur manque de place ou est occupé) : réessayez dans quelques minutes."
+                return render_template("auth/login.html", form=form, error=error), 503
             return redirect(safe_next(form.next.data) or home_for(user))
     status = 200 if request.method == "GET" or not (form.errors or error) else 400
     return render_template("auth/login.html", form=form, error=error), status

@@ -148,4 +148,8 @@ def media(name: str):
     directory = Path(current_app.config["MEDIA_DIR"])
     if not (directory / name).is_file():
         abort(404)
-    return send_from_directory(directory, name, conditional=True, max_age=86400)
+    # A recording is public once one of its webinars is published; before that only admins hear it.
+    published = db.session.scalar(select(Webinar.id).where(Webinar.media_src == name, Webinar.published.is_(True)).limit(1))
+    if published is None and not (current_user.is_authenticated and current_user.is_admin):
+        abort(404)
+    return send_from_directory(directory, name, conditional=True, max_age=86400 if published else 0)

@@ -248,6 +248,20 @@ def test_cue_correction_makes_a_new_version_searchable_at_once(demo_app, demo_ad
         assert "zanzibar" in event.details and event.user_email == "admin@example.org"
 
 
+def test_a_correction_with_a_blank_line_keeps_every_line(demo_app, demo_admin):
+    webinar_id = _session2_id(demo_app)
+    with demo_app.app_context():
+        cue_id = db.session.get(Webinar, webinar_id).active_transcript.cues[3].id
+    url = f"/admin/webinars/{webinar_id}/cues/{cue_id}"
+    text = "Première partie de la réplique.\r\n\r\n\r\nSeconde partie, après une ligne vide."
+    response = demo_admin.post(url, data={"csrf_token": csrf_token(demo_admin, url), "speaker": "Animation", "text": text})
+    assert response.status_code == 302
+    with demo_app.app_context():
+        webinar = db.session.get(Webinar, webinar_id)
+        assert webinar.active_transcript.cues[3].text == "Première partie de la réplique. Seconde partie, après une ligne vide."
+        assert len(webinar.active_transcript.cues) == len(webinar.transcripts[0].cues)
+
+
 def test_audit_log_is_filterable(demo_app, demo_admin):
     webinar_id = _session2_id(demo_app)
     upload(demo_admin, webinar_id, b"pas un fichier", "x.vtt")
@@ -321,3 +335,59 @@ def test_admin_creates_and_edits_themes_and_speakers(admin_client, app):
     assert created.status_code == 302
     duplicate = admin_client.post("/admin/speakers/new", data={"csrf_token": token, "name": "Personne Test"})
     assert duplicate.status_code == 400 and "déjà ce nom" in duplicate.get_data(as_text=True)
+
+
+def test_two_simultaneous_confirms_make_one_version_and_tell_the_second(demo_app, demo_admin):
+    import threading
+
+    from portal.models import AuditEvent, PendingUpload
+
+    webinar_id = _session2_id(demo_app)
+    for attempt in range(3):
+        html = upload(demo_admin, webinar_id, SAMPLE_VTT.replace("Bienvenue", f"Essai {attempt}").encode(), f"double-{attempt}.vtt").get_data(as_text=True)
+        with demo_app.app_context():
+            before = db.session.get(Webinar, webinar_id).active_transcript.version
+        barrier = threading.Barrier(2)
+        answers: list[str] = []
+
+        def press():
+            barrier.wait()
+            answers.append(confirm(demo_admin, webinar_id, html).headers.get("Location", ""))
+
+        presses = [threading.Thread(target=press) for _ in range(2)]
+        for thread in presses:
+            thread.start()
+        for thread in presses:
+            thread.join()
+        assert len(answers) == 2  # both answered (a redirect with a message), neither a 500
+        with demo_app.app_context():
+            webinar = db.session.get(Webinar, webinar_id)
+            assert webinar.active_transcript.version == before + 1  # one new version, not two
+            assert db.session.scalar(select(func.count()).select_from(PendingUpload)) == 0
+            audited = db.session.scalars(select(AuditEvent).filter_by(action="transcript.upload", target_id=webinar.active_transcript_id)).all()
+            assert len(audited) == 1  # and it is audited, once
+        messages = demo_admin.get(f"/admin/webinars/{webinar_id}/transcripts").get_data(as_text=True)
+        assert "Version" in messages or "plus en attente" in messages or "Une autre version" in messages
+
+
+def test_a_version_its_audit_and_the_end_of_its_upload_are_saved_together(demo_app, demo_admin):
+    from portal.models import AuditEvent, PendingUpload
+
+    webinar_id = _session2_id(demo_app)
+    html = upload(demo_admin, webinar_id, SAMPLE_VTT.encode(), "ensemble.vtt").get_data(as_text=True)
+    with demo_app.app_context():
+        audits = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        # the audit row cannot be written (a constraint the database enforces): nothing at all is saved
+        db.session.execute(db.text("CREATE TRIGGER no_audit BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'disk full'); END"))
+        db.session.commit()
+    before = snapshot(demo_app, demo_admin)
+    response = confirm(demo_admin, webinar_id, html)
+    assert response.status_code in (302, 500) and response.status_code != 200
+    assert snapshot(demo_app, demo_admin) == before
+    with demo_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PendingUpload)) == 1  # still there to retry
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == audits
+        db.session.execute(db.text("DROP TRIGGER no_audit"))
+        db.session.commit()
+    assert confirm(demo_admin, webinar_id, html).status_code == 302
+    assert snapshot(demo_app, demo_admin) != before

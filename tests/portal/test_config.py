@@ -31,7 +31,11 @@ def test_production_refuses_to_start_without_a_real_secret(tmp_path, monkeypatch
         create_app("production", INSTANCE_PATH=str(tmp_path))
 
 
-def test_production_starts_with_a_secret_and_secure_cookies(tmp_path, monkeypatch):
+def test_production_starts_with_a_secret_its_host_names_and_secure_cookies(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_SECRET_KEY", "a-long-random-secret-for-this-test-only")
+    with pytest.raises(RuntimeError, match="PORTAL_TRUSTED_HOSTS"):
+        create_app("production", INSTANCE_PATH=str(tmp_path))
+    monkeypatch.setenv("PORTAL_TRUSTED_HOSTS", '["replays.example.org"]')
     app = create_app("production", INSTANCE_PATH=str(tmp_path))
     assert app.config["SESSION_COOKIE_SECURE"] is True and not app.debug
+    assert app.config["TRUSTED_HOSTS"] == ["replays.example.org"]

@@ -43,6 +43,8 @@ def gunicorn_env(demo_app, tmp_path):
         PORTAL_SQLALCHEMY_DATABASE_URI=demo_app.config["SQLALCHEMY_DATABASE_URI"],
         PORTAL_SEARCH_INDEX_DIR=demo_app.config["SEARCH_INDEX_DIR"],
         PORTAL_MEDIA_DIR=demo_app.config["MEDIA_DIR"],
+        PORTAL_TRUSTED_HOSTS='["127.0.0.1"]',
+        PORTAL_SEARCH_RATE_PER_MINUTE="0",  # two threads searching flat out during a reindex: a load test
     )
     return env
 
@@ -52,7 +54,7 @@ def test_gunicorn_with_workers_serves_and_searches_while_reindexing(gunicorn_env
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as log_file:
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "portal:create_app()"],
+            [str(BIN / "gunicorn"), "--config", str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "portal:create_app()"],
             env=gunicorn_env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -72,6 +74,9 @@ def test_gunicorn_with_workers_serves_and_searches_while_reindexing(gunicorn_env
 
         status, body = fetch(base + "/webinars/session-2-loi")
         assert status == 200 and "face à la loi" in body.decode()
+        with urllib.request.urlopen(base + "/", timeout=10) as response:
+            assert "gunicorn" not in response.headers.get("Server", "").lower()  # gunicorn.conf.py
+            assert response.headers["Strict-Transport-Security"]
         assert fetch(base + "/webinars/nope")[0] == 404
 
         failures: list[str] = []

@@ -245,3 +245,28 @@ def test_check_links_lists_dead_links(app):
     assert f"MORT 404 {base}/gone" in result.output and "injoignable" in result.output
     assert "/ok" not in result.output.replace("4 lien", "") and "head-refused" not in result.output
     assert "4 lien(s) vérifié(s), 2 mort(s)." in result.output
+
+
+def test_a_zip_bomb_is_inspected_without_being_inflated():
+    import io
+    import tracemalloc
+    import zipfile
+
+    from portal.services.resources import sniff
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("mimetype", "w", force_zip64=True) as member:  # 256 MiB of zeros in a quarter of a MB
+            chunk = b"\0" * (1 << 20)
+            for _ in range(256):
+                member.write(chunk)
+        archive.writestr("content.xml", "<x/>")
+    bomb = buffer.getvalue()
+    assert len(bomb) < (1 << 20)
+    tracemalloc.start()
+    try:
+        assert sniff(bomb) is None  # not an ODP: its "mimetype" is zeros, read 200 bytes at most
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * (1 << 20), peak

@@ -1,0 +1,80 @@
+"""An index whose files are damaged while people search: never a 500, and it rebuilds by itself."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from portal.services import indexing
+
+
+def generation_files(app) -> list[Path]:
+    with app.app_context():
+        generation = indexing.get_store().current_generation()
+    return [p for p in generation.iterdir() if p.is_file() and not p.name.endswith(".json")]
+
+
+def damage(files: list[Path], how: str) -> None:
+    for path in files:
+        if how == "random":
+            size = path.stat().st_size
+            path.write_bytes(os.urandom(max(size, 64)))
+        else:
+            path.write_bytes(b"")
+
+
+def wait_for_hits(client, timeout: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        data = client.get("/api/v1/search?q=plainte").get_json()
+        if data["total_hits"]:
+            return data
+        time.sleep(0.2)
+    raise AssertionError("the index did not come back by itself")
+
+
+@pytest.mark.parametrize("how", ["random", "truncated"])
+def test_damaged_index_files_never_give_a_500_and_the_index_rebuilds_itself(demo_app, how):
+    demo_app.config["SEARCH_RATE_PER_MINUTE"] = 0
+    client = demo_app.test_client()
+    before = client.get("/api/v1/search?q=plainte").get_json()["total_hits"]
+    assert before > 0
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def search_all_the_time():
+        other = demo_app.test_client()
+        while not stop.is_set():
+            for url in ("/api/v1/search?q=plainte", "/search?q=harc%C3%A8lement", "/api/v1/webinars/session-2-loi/search?q=Pharos", "/resources/?q=DSA"):
+                statuses.append(other.get(url).status_code)
+
+    searchers = [threading.Thread(target=search_all_the_time) for _ in range(2)]
+    for thread in searchers:
+        thread.start()
+    try:
+        time.sleep(0.3)
+        damage(generation_files(demo_app), how)
+        answered = client.get("/search?q=plainte")
+        assert answered.status_code == 200
+        after = wait_for_hits(client)
+    finally:
+        stop.set()
+        for thread in searchers:
+            thread.join()
+    assert after["total_hits"] == before
+    assert statuses and all(status < 500 for status in statuses), sorted(set(statuses))
+    with demo_app.app_context():
+        assert indexing.check() == []
+
+
+def test_a_persistent_fault_is_not_rebuilt_in_a_loop(demo_app):
+    with demo_app.app_context():
+        store = indexing.get_store()
+        with store.healing() as first:
+            assert first
+        with store.healing() as again:
+            assert not again  # within a minute of the last
