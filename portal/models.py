@@ -288,6 +288,20 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
+class IndexTask(db.Model):
+    """A change the search index has still to follow, written in the change's own transaction.
+
+    Cleared once the index has it; if the process stopped in between, the next catch-up redoes it.
+    """
+
+    __tablename__ = "index_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webinar_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # no foreign key: it may be deleted
+    resource_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class RequestCount(db.Model):
     """Requests of one kind from one address in one minute (portal/ratelimit.py), shared by every worker."""
 

@@ -379,6 +379,9 @@ def _apply(spec: _WebinarSpec) -> str:
     if spec.chapters is not None and [(c.start_ms, c.title) for c in webinar.chapters] != spec.chapters:
         webinar.chapters = [Chapter(start_ms=s, title=t) for s, t in spec.chapters]
         changed = True
+    if changed:
+        db.session.flush()
+        indexing.queue(webinar_id=webinar.id)
     db.session.commit()
 
     if spec.transcript is not None:

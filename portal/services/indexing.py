@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.models import Cue, Resource, Transcript, Webinar, WebinarSpeaker
+from portal.models import Cue, IndexTask, Resource, Transcript, Webinar, WebinarSpeaker, utcnow
 from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
 from search_index.store import IndexStore, IndexUnavailable, RebuildStats
 
@@ -82,54 +85,99 @@ def _published() -> Iterator[Webinar]:
 
 
 # -- updates ----------------------------------------------------------------------------------
+# A change is queued in its own transaction (``queue``), then applied right after the commit
+# (``webinar_changed`` & co). If the index cannot be written then (locked, damaged) or the process
+# stops in between, the task stays and ``catch_up`` applies it: no change is ever lost by the index.
+
+CATCH_UP_EVERY_S = 5.0
+_last_catch_up = 0.0
+
+
+def queue(*, webinar_id: int | None = None, resource_id: int | None = None) -> None:
+    """Within the transaction that changes a webinar or resource: the index must follow it."""
+    db.session.add(IndexTask(webinar_id=webinar_id, resource_id=resource_id))
+
+
+def _done(*, webinar_id: int | None = None, resource_id: int | None = None) -> None:
+    column, value = (IndexTask.webinar_id, webinar_id) if webinar_id is not None else (IndexTask.resource_id, resource_id)
+    try:
+        db.session.execute(delete(IndexTask).where(column == value))
+        db.session.commit()
+    except SQLAlchemyError as err:  # the task stays: the next catch-up redoes the (idempotent) update
+        db.session.rollback()
+        log.warning("Index task not cleared: %s", err.__class__.__name__)
+
+
+def _apply(what: str, update: Callable[[], None]) -> bool:
+    try:
+        update()
+        return True
+    except IndexUnavailable as err:
+        # No index yet: the first rebuild will include it; otherwise the next catch-up will.
+        (log.info if err.code == "missing" else log.warning)("Search index not updated for %s: %s", what, err.reason)
+    except Exception:
+        log.exception("Search index update failed for %s", what)
+    return False
 
 
 def webinar_changed(webinar: Webinar) -> None:
-    """Replace (or remove, if unpublished) one webinar's documents, after its database commit.
-
-    If the index cannot be written the database is still right; the failure is logged and
-    ``check-index`` reports the difference until the next update or rebuild.
-    """
+    """Replace (or remove, if unpublished) one webinar's documents, after its database commit."""
     store = get_store()
-    try:
-        if webinar.published:
-            store.replace_webinar(webinar_doc(webinar))
-        else:
-            store.delete_webinar(webinar.id)
-    except IndexUnavailable as err:
-        # No index yet: the first rebuild will include this webinar.
-        (log.info if err.code == "missing" else log.warning)("Search index not updated for %s: %s", webinar.slug, err.reason)
-    except Exception:
-        log.exception("Search index update failed for %s", webinar.slug)
+    update = (lambda: store.replace_webinar(webinar_doc(webinar))) if webinar.published else (lambda: store.delete_webinar(webinar.id))
+    if _apply(webinar.slug, update):
+        _done(webinar_id=webinar.id)
 
 
 def webinar_deleted(webinar_id: int) -> None:
-    try:
-        get_store().delete_webinar(webinar_id)
-    except IndexUnavailable as err:
-        log.warning("Search index not updated for deleted webinar %s: %s", webinar_id, err.reason)
+    if _apply(f"deleted webinar {webinar_id}", lambda: get_store().delete_webinar(webinar_id)):
+        _done(webinar_id=webinar_id)
 
 
 def resource_changed(resource: Resource) -> None:
-    try:
-        get_store().replace_resource(resource_doc(resource))
-    except IndexUnavailable as err:
-        (log.info if err.code == "missing" else log.warning)("Search index not updated for resource %s: %s", resource.id, err.reason)
-    except Exception:
-        log.exception("Search index update failed for resource %s", resource.id)
+    if _apply(f"resource {resource.id}", lambda: get_store().replace_resource(resource_doc(resource))):
+        _done(resource_id=resource.id)
 
 
 def resource_deleted(resource_id: int) -> None:
+    if _apply(f"deleted resource {resource_id}", lambda: get_store().delete_resource(resource_id)):
+        _done(resource_id=resource_id)
+
+
+def catch_up(older_than_s: float = 2.0) -> int:
+    """Apply the changes the index has not followed yet (queued more than ``older_than_s`` ago, so that
+    a request still finishing its own is left to do it); returns how many webinars and resources."""
+    since = utcnow() - timedelta(seconds=older_than_s)
+    tasks = db.session.execute(select(IndexTask.webinar_id, IndexTask.resource_id).where(IndexTask.created_at <= since).distinct()).all()
+    for webinar_id, resource_id in tasks:
+        if webinar_id is not None:
+            webinar = db.session.get(Webinar, webinar_id)
+            webinar_changed(webinar) if webinar is not None else webinar_deleted(webinar_id)
+        elif resource_id is not None:
+            resource = db.session.get(Resource, resource_id)
+            resource_changed(resource) if resource is not None else resource_deleted(resource_id)
+    return len(tasks)
+
+
+def maybe_catch_up() -> None:
+    """Catch up at most every few seconds per process (one indexed read when nothing is pending)."""
+    global _last_catch_up
+    if time.monotonic() - _last_catch_up < CATCH_UP_EVERY_S:
+        return
+    _last_catch_up = time.monotonic()
     try:
-        get_store().delete_resource(resource_id)
-    except IndexUnavailable as err:
-        log.info("Search index not updated for deleted resource %s: %s", resource_id, err.reason)
+        if db.session.scalar(select(IndexTask.id).limit(1)) is not None:
+            catch_up()
+    except SQLAlchemyError as err:  # an install whose schema is not upgraded yet (`flask init`)
+        db.session.rollback()
+        log.warning("Index catch-up skipped: %s", err.__class__.__name__)
 
 
 def rebuild(procs: int = 1) -> RebuildStats:
     """Rebuild the whole index aside from the database, switch to it, then catch up on changes made meanwhile."""
     started = datetime.now(timezone.utc)
     stats = get_store().rebuild((webinar_doc(w) for w in _published()), procs=procs, resources=_resources())
+    db.session.execute(delete(IndexTask).where(IndexTask.created_at < started))  # the new index has those
+    db.session.commit()
     db.session.expire_all()
     for webinar in db.session.scalars(select(Webinar).where(Webinar.updated_at >= started)):
         webinar_changed(webinar)
@@ -205,9 +253,11 @@ def ensure_index() -> str | None:
     """
     try:
         with get_store().searching():
-            return None
+            pass
     except IndexUnavailable as err:
         return index_unavailable(err)
+    maybe_catch_up()
+    return None
 
 
 @dataclass(frozen=True)

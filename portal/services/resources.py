@@ -178,8 +178,7 @@ def save_resource(resource: Resource | None, data: ResourceData, upload: tuple[b
     db.session.add(resource)
     db.session.flush()
     audit.record("resource.create" if created else "resource.update", "resource", resource.id, title)
-    db.session.commit()
-    _reindex(resource)
+    _commit_and_reindex(resource)
     return resource
 
 
@@ -189,8 +188,7 @@ def link_resource(resource: Resource, webinar: Webinar, start_ms: int | None, no
     link = ResourceLink(resource=resource, webinar=webinar, start_ms=start_ms, note=(note or "").strip()[:500])
     db.session.add(link)
     audit.record("resource.link", "resource", resource.id, resource.title, f"{webinar.slug}" + (f" à {format_clock(start_ms)}" if start_ms is not None else ""))
-    db.session.commit()
-    _reindex(resource)
+    _commit_and_reindex(resource)
     return link
 
 
@@ -198,23 +196,25 @@ def unlink(link: ResourceLink) -> None:
     resource = link.resource
     audit.record("resource.unlink", "resource", resource.id, resource.title, link.webinar.slug)
     db.session.delete(link)
-    db.session.commit()
-    _reindex(resource)
+    _commit_and_reindex(resource)
 
 
 def delete_resource(resource: Resource) -> None:
     resource_id, title = resource.id, resource.title
     db.session.delete(resource)
     audit.record("resource.delete", "resource", resource_id, title)
-    db.session.commit()
     from portal.services import indexing
 
+    indexing.queue(resource_id=resource_id)
+    db.session.commit()
     indexing.resource_deleted(resource_id)
 
 
-def _reindex(resource: Resource) -> None:
+def _commit_and_reindex(resource: Resource) -> None:
     from portal.services import indexing
 
+    indexing.queue(resource_id=resource.id)
+    db.session.commit()
     indexing.resource_changed(resource)
 
 

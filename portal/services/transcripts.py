@@ -91,6 +91,7 @@ def ingest_transcript(
         webinar.active_transcript = transcript
         if also is not None:
             also(transcript)
+        indexing.queue(webinar_id=webinar.id)
         db.session.commit()
     except (IntegrityError, StaleDataError) as err:  # the same version number, or the same upload, saved by another request
         db.session.rollback()
@@ -108,6 +109,7 @@ def activate_version(webinar: Webinar, transcript: Transcript) -> None:
         raise ValueError("transcript of another webinar")
     webinar.active_transcript = transcript
     audit.record("transcript.activate", "transcript", transcript.id, f"{webinar.title} — version {transcript.version}")
+    indexing.queue(webinar_id=webinar.id)
     db.session.commit()
     indexing.webinar_changed(webinar)
 

@@ -147,6 +147,7 @@ def save_webinar(webinar: Webinar | None, data: WebinarData) -> Webinar:
         webinar.chapters = [Chapter(start_ms=s, title=t) for s, t in sorted(chapters)]
     db.session.flush()
     audit.record("webinar.create" if created else "webinar.update", "webinar", webinar.id, webinar.title)
+    indexing.queue(webinar_id=webinar.id)
     db.session.commit()
     indexing.webinar_changed(webinar)
     return webinar
@@ -155,6 +156,7 @@ def save_webinar(webinar: Webinar | None, data: WebinarData) -> Webinar:
 def set_published(webinar: Webinar, published: bool) -> None:
     webinar.published = published
     audit.record("webinar.publish" if published else "webinar.unpublish", "webinar", webinar.id, webinar.title)
+    indexing.queue(webinar_id=webinar.id)
     db.session.commit()
     indexing.webinar_changed(webinar)
 
@@ -166,5 +168,6 @@ def delete_webinar(webinar: Webinar) -> None:
     db.session.flush()
     db.session.delete(webinar)
     audit.record("webinar.delete", "webinar", webinar_id, title)
+    indexing.queue(webinar_id=webinar_id)
     db.session.commit()
     indexing.webinar_deleted(webinar_id)

@@ -261,6 +261,8 @@ def speaker_edit(speaker_id: int | None = None):
             db.session.add(speaker)
             db.session.flush()
             audit.record("speaker.save", "speaker", speaker.id, speaker.name)
+            for link in speaker.appearances:
+                indexing.queue(webinar_id=link.webinar_id)
             db.session.commit()
             for link in speaker.appearances:
                 indexing.webinar_changed(link.webinar)

@@ -78,3 +78,49 @@ def test_a_persistent_fault_is_not_rebuilt_in_a_loop(demo_app):
             assert first
         with store.healing() as again:
             assert not again  # within a minute of the last
+
+
+def test_a_change_the_index_could_not_follow_is_applied_by_the_next_catch_up(demo_app, demo_admin):
+    """The index is locked by another writer when a new version is confirmed (as if the worker died
+    between the commit and the index update): the version is active and audited at once, and becomes
+    searchable by itself once the index can be written again."""
+    import io
+    import re
+
+    from sqlalchemy import func, select
+    from whoosh.index import open_dir
+
+    from portal.extensions import db
+    from portal.models import AuditEvent, IndexTask, Webinar
+    from tests.conftest import SAMPLE_VTT, csrf_token
+
+    demo_app.config["SEARCH_WRITER_TIMEOUT_S"] = 0.2
+    with demo_app.app_context():
+        webinar_id = db.session.scalar(select(Webinar.id).filter_by(slug="session-2-loi"))
+        store = indexing.get_store()
+        store.writer_timeout = 0.2
+        generation = store.current_generation()
+    blocker = open_dir(str(generation)).writer()  # another process holding Whoosh's write lock
+    try:
+        url = f"/admin/webinars/{webinar_id}/transcripts"
+        raw = SAMPLE_VTT.replace("Bienvenue", "Quetzalcoatl bienvenue").encode()
+        preview = demo_admin.post(url, data={"csrf_token": csrf_token(demo_admin, url), "file": (io.BytesIO(raw), "v2.vtt")}, content_type="multipart/form-data").get_data(as_text=True)
+        token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview).group(1)
+        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', preview).group(1)
+        assert demo_admin.post(f"{url}/confirm", data={"csrf_token": csrf, "token": token}).status_code == 302
+        with demo_app.app_context():
+            webinar = db.session.get(Webinar, webinar_id)
+            assert webinar.active_transcript.version == 2
+            assert db.session.scalar(select(func.count()).select_from(AuditEvent).filter_by(action="transcript.upload")) == 1
+            assert db.session.scalar(select(func.count()).select_from(IndexTask).filter_by(webinar_id=webinar_id)) >= 1
+    finally:
+        blocker.cancel()
+    indexing._last_catch_up = 0.0
+    time.sleep(2.1)  # catch-up leaves the last two seconds' changes to the requests making them
+    client = demo_app.test_client()
+    assert client.get("/api/v1/search?q=quetzalcoatl").get_json()["total_hits"] == 1
+    with demo_app.app_context():
+        from portal.models import IndexTask as Task
+
+        assert db.session.scalar(select(func.count()).select_from(Task)) == 0
+        assert indexing.check() == []
