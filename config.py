@@ -47,6 +47,12 @@ class Config:
     # Hosts of external players; tests point them at local fakes that speak the same postMessage API.
     EMBED_BASES: dict = {}
     CLIP_MAX_MS = 30 * 60 * 1000
+    # The watch page renders a transcript in parts of this many lines (about 0.4 KB of HTML each): 2,000 lines
+    # are about two and a half hours of speech, so most recordings are one part, and no page passes 1 MB.
+    TRANSCRIPT_PART_CUES = 2000
+    # A request indexes a transcript of up to this many lines itself (about 3 s); a longer one is indexed by a
+    # background job whose progress the transcript page shows (110,000 lines: about 40 s).
+    INDEX_IN_REQUEST_CUES = 10_000
 
 
 class DevelopmentConfig(Config):

@@ -26,9 +26,19 @@ def french_date(value: datetime, with_time: bool = True) -> str:
     return f"{day} à {value.hour} h {value.minute:02d}"
 
 
+def thousands(value: int) -> str:
+    """``110 000``, with the narrow no-break space French puts between thousands."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        clock=format_clock, spoken=format_spoken, vtt_time=format_vtt, french_date=french_date, display_code=display_code
+        clock=format_clock,
+        spoken=format_spoken,
+        vtt_time=format_vtt,
+        french_date=french_date,
+        display_code=display_code,
+        thousands=thousands,
     )
     app.jinja_env.globals.update(
         watch_url=links.watch_url,

@@ -20,7 +20,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
@@ -199,9 +199,12 @@ class IndexStore:
     # -- writing ------------------------------------------------------------------------
 
     @contextmanager
-    def _writing(self, **options) -> Iterator:
-        """A writer of the index in use: committed if the block ends normally, cancelled if it raises."""
-        writer = _writer(self.open(), timeout=self.writer_timeout, **options)
+    def _writing(self, timeout: float | None = None, **options) -> Iterator:
+        """A writer of the index in use: committed if the block ends normally, cancelled if it raises.
+
+        ``timeout``: how long to wait for another writer (default ``writer_timeout``); then LockError.
+        """
+        writer = _writer(self.open(), timeout=self.writer_timeout if timeout is None else timeout, **options)
         try:
             yield writer
         except BaseException:
@@ -209,11 +212,45 @@ class IndexStore:
             raise
         writer.commit()
 
-    def replace_webinar(self, doc: WebinarDoc) -> None:
-        """Replace every document of one webinar (its description and its cues) in one commit."""
-        with self._writing(limitmb=self.limitmb) as writer:
-            writer.delete_by_term("webinar", str(doc.webinar_id))
-            _add_webinar(writer, doc)
+    def replace_webinar(self, doc: WebinarDoc, *, timeout: float | None = None) -> None:
+        """Replace every document of one webinar (its description and its cues) in one commit.
+
+        A long transcript's progress can be read meanwhile, from any process, with ``progress``.
+        """
+        long = len(doc.cues) > PROGRESS_EVERY
+        report = (lambda done, total: self._record_progress(doc.webinar_id, done, total)) if long else None
+        try:
+            with self._writing(timeout=timeout, limitmb=self.limitmb) as writer:
+                writer.delete_by_term("webinar", str(doc.webinar_id))
+                _add_webinar(writer, doc, report)
+        finally:
+            if long:
+                self._progress_file(doc.webinar_id).unlink(missing_ok=True)
+
+    # -- progress of long updates ----------------------------------------------------------
+
+    def _progress_file(self, webinar_id: int) -> Path:
+        return self.root / f".progress-{int(webinar_id)}.json"
+
+    def _record_progress(self, webinar_id: int, done: int, total: int) -> None:
+        path = self._progress_file(webinar_id)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps({"done": done, "total": total, "at": time.time()}))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # progress is a courtesy: a full disk must not stop the update
+
+    def progress(self, webinar_id: int, fresh_s: float = 120.0) -> tuple[int, int] | None:
+        """(cues done, cues in all) of the update of this webinar under way, if one reported lately."""
+        try:
+            path = self._progress_file(webinar_id)
+            data = json.loads(path.read_text())
+            if time.time() - float(data["at"]) > fresh_s:
+                return None  # left by a process that stopped
+            return int(data["done"]), int(data["total"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def delete_webinar(self, webinar_id: int) -> None:
         with self._writing() as writer:
@@ -340,7 +377,10 @@ def _writer(ix, **options):
     return ix.writer(compound=False, **options)
 
 
-def _add_webinar(writer, doc: WebinarDoc) -> None:
+PROGRESS_EVERY = 2000
+
+
+def _add_webinar(writer, doc: WebinarDoc, progress: Callable[[int, int], None] | None = None) -> None:
     webinar = str(doc.webinar_id)
     themes = ",".join(doc.themes)
     transcript = str(doc.transcript_id or "")
@@ -357,8 +397,11 @@ def _add_webinar(writer, doc: WebinarDoc) -> None:
         folded=doc.text,
         pairs=doc.text,
     )
-    for cue in doc.cues:
+    total = len(doc.cues)
+    for done, cue in enumerate(doc.cues, 1):
         _add_cue(writer, cue, themes, doc.starts_at_ms)
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(done, total)
 
 
 def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
@@ -22,6 +22,9 @@ from search_index.store import IndexStore, IndexUnavailable, RebuildStats
 
 log = logging.getLogger(__name__)
 _rebuild_lock = threading.Lock()
+_catch_up_lock = threading.Lock()
+_catch_up_again = threading.Event()
+REQUEST_LOCK_WAIT_S = 3.0  # a request waits this long at most for another index writer, then leaves it queued
 
 
 def get_store(app: Flask | None = None) -> IndexStore:
@@ -121,11 +124,56 @@ def _apply(what: str, update: Callable[[], None]) -> bool:
 
 
 def webinar_changed(webinar: Webinar) -> None:
-    """Replace (or remove, if unpublished) one webinar's documents, after its database commit."""
+    """Replace (or remove, if unpublished) one webinar's documents, after its database commit.
+
+    A request does it at once for most transcripts, waiting a moment at most for another writer; a
+    transcript too long for a request's time is indexed by a background job (its task is queued).
+    Outside a request (the command line), the update is done here, however long.
+    """
+    in_request = has_request_context()
+    if in_request and webinar.published and _cue_count(webinar) > current_app.config["INDEX_IN_REQUEST_CUES"]:
+        start_background_catch_up()
+        return
+    wait = min(REQUEST_LOCK_WAIT_S, get_store().writer_timeout) if in_request else None
+    if not _update_webinar(webinar, wait) and in_request:
+        start_background_catch_up()  # locked by a long update, say: done as soon as it ends
+
+
+def _update_webinar(webinar: Webinar, timeout: float | None = None) -> bool:
     store = get_store()
-    update = (lambda: store.replace_webinar(webinar_doc(webinar))) if webinar.published else (lambda: store.delete_webinar(webinar.id))
+    if webinar.published:
+        update = lambda: store.replace_webinar(webinar_doc(webinar), timeout=timeout)  # noqa: E731
+    else:
+        update = lambda: store.delete_webinar(webinar.id)  # noqa: E731
     if _apply(webinar.slug, update):
         _done(webinar_id=webinar.id)
+        return True
+    return False
+
+
+def _cue_count(webinar: Webinar) -> int:
+    return webinar.active_transcript.cue_count if webinar.active_transcript is not None else 0
+
+
+def pending(webinar: Webinar) -> "PendingUpdate | None":
+    """The index update of this webinar still to do or under way (a long transcript's), if any."""
+    if db.session.scalar(select(IndexTask.id).where(IndexTask.webinar_id == webinar.id).limit(1)) is None:
+        return None
+    done_total = get_store().progress(webinar.id)
+    total = _cue_count(webinar)
+    if done_total is not None:
+        return PendingUpdate(done_total[0], done_total[1])
+    return PendingUpdate(0, total)
+
+
+@dataclass(frozen=True)
+class PendingUpdate:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0
 
 
 def webinar_deleted(webinar_id: int) -> None:
@@ -151,7 +199,7 @@ def catch_up(older_than_s: float = 2.0) -> int:
     for webinar_id, resource_id in tasks:
         if webinar_id is not None:
             webinar = db.session.get(Webinar, webinar_id)
-            webinar_changed(webinar) if webinar is not None else webinar_deleted(webinar_id)
+            _update_webinar(webinar) if webinar is not None else webinar_deleted(webinar_id)
         elif resource_id is not None:
             resource = db.session.get(Resource, resource_id)
             resource_changed(resource) if resource is not None else resource_deleted(resource_id)
@@ -166,7 +214,7 @@ def maybe_catch_up() -> None:
     _last_catch_up = time.monotonic()
     try:
         if db.session.scalar(select(IndexTask.id).limit(1)) is not None:
-            catch_up()
+            start_background_catch_up()  # a search never waits for it
     except SQLAlchemyError as err:  # an install whose schema is not upgraded yet (`flask init`)
         db.session.rollback()
         log.warning("Index catch-up skipped: %s", err.__class__.__name__)
@@ -232,6 +280,36 @@ def start_background_rebuild(heal: bool = False) -> bool:
 
     threading.Thread(target=run, name="index-rebuild", daemon=True).start()
     return True
+
+
+def start_background_catch_up() -> bool:
+    """Apply the queued index tasks in a thread of this process; False if it is already doing so
+    (it then goes round once more, for the task just queued)."""
+    if not _catch_up_lock.acquire(blocking=False):
+        _catch_up_again.set()
+        return False
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                for _ in range(10):  # bounded: a task that keeps failing waits for the next search
+                    _catch_up_again.clear()
+                    catch_up(older_than_s=0)
+                    db.session.remove()
+                    if not _catch_up_again.is_set():
+                        break
+        except Exception:
+            log.exception("Background index catch-up failed")
+        finally:
+            _catch_up_lock.release()
+
+    threading.Thread(target=run, name="index-catch-up", daemon=True).start()
+    return True
+
+
+def catch_up_running() -> bool:
+    return _catch_up_lock.locked()
 
 
 def rebuild_running() -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -162,7 +162,24 @@ def transcripts(webinar_id: int):
             )
     versions = list(db.session.scalars(select(Transcript).filter_by(webinar_id=webinar.id).order_by(Transcript.version.desc())))
     status = 400 if (error or form.errors) else 200
-    return render_template("admin/transcripts.html", webinar=webinar, form=form, error=error, versions=versions, action=ActionForm()), status
+    return render_template(
+        "admin/transcripts.html",
+        webinar=webinar,
+        form=form,
+        error=error,
+        versions=versions,
+        action=ActionForm(),
+        indexing_update=indexing.pending(webinar),
+    ), status
+
+
+@bp.get("/webinars/<int:webinar_id>/index-progress")
+def index_progress(webinar_id: int):
+    """Where the index update of a long transcript is (the transcript page asks every few seconds)."""
+    update = indexing.pending(_webinar(webinar_id))
+    if update is None:
+        return jsonify(pending=False)
+    return jsonify(pending=True, done=update.done, total=update.total, percent=update.percent)
 
 
 @bp.post("/webinars/<int:webinar_id>/transcripts/confirm")
@@ -183,7 +200,14 @@ def transcript_confirm(webinar_id: int):
     except VersionConflict as err:
         flash(str(err), "error")
         return redirect(url_for("admin.transcripts", webinar_id=webinar.id))
-    flash(f"Version {result.transcript.version} active ({result.transcript.cue_count} répliques) ; la recherche est à jour.", "success")
+    if indexing.pending(webinar) is None:
+        flash(f"Version {result.transcript.version} active ({result.transcript.cue_count} répliques) ; la recherche est à jour.", "success")
+    else:
+        flash(
+            f"Version {result.transcript.version} active ({result.transcript.cue_count} répliques) : elle est en ligne, et la "
+            "recherche la trouvera dès la fin de son indexation (ci-dessous).",
+            "success",
+        )
     return redirect(url_for("admin.transcripts", webinar_id=webinar.id))
 
 

@@ -17,7 +17,8 @@ from portal.models import Resource, Theme, Webinar
 from portal.services.clips import parse_segment
 from portal.services.resources import webinar_resources
 from portal.services.search import search_webinar
-from portal.services.transcripts import active_cues
+from portal.params import bounded_int
+from portal.services.transcripts import GAP_LOOKAHEAD_MS, active_cues, cue_at, TranscriptPart, part_at, part_count, transcript_part
 
 bp = Blueprint("public", __name__)
 _MEDIA_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z0-9]{2,5}$")
@@ -70,27 +71,28 @@ def theme(slug: str):
 @bp.get("/webinars/<slug>")
 def webinar(slug: str):
     webinar = get_published_webinar(slug)
-    cues = active_cues(webinar)
     segment, notice = parse_segment(request.args.get("start"), request.args.get("end"), webinar)
     if segment is not None:
         start_ms = segment.start_ms
     else:
         start_ms, time_notice = resolve_moment(request.args.get("t"), webinar.duration_ms)
         notice = notice or time_notice
-    resource_links = webinar_resources(webinar)
-    markers: dict[int, list] = {}
-    for link in resource_links:
-        if link.start_ms is not None:
-            cue = _cue_at(cues, link.start_ms) or (cues[0] if cues else None)
-            if cue is not None:
-                markers.setdefault(cue.id, []).append(link)
     located = segment is not None or bool(request.args.get("t"))
-    current = _cue_at(cues, start_ms) if located else None
-    within = search_webinar(webinar, request.args.get("q", ""), cues) if request.args.get("q", "").strip() else None
+    # A long transcript is rendered one part at a time: the part asked for, else the moment's.
+    asked = bounded_int(request.args.get("part"), 0, 0, 1_000_000) - 1
+    moment_part = part_at(webinar, start_ms) if located else 0
+    part = transcript_part(webinar, asked if asked >= 0 else moment_part)
+    cues = part.cues
+    resource_links = webinar_resources(webinar)
+    markers = _markers(part, resource_links)
+    current = cue_at(cues, start_ms) if located and part.index == moment_part else None
+    q = request.args.get("q", "")
+    within = search_webinar(webinar, q, cues if part.count == 1 else None) if q.strip() else None
     return render_template(
         "public/webinar.html",
         webinar=webinar,
         cues=cues,
+        part=part,
         start_ms=start_ms,
         segment=segment,
         time_notice=notice,
@@ -106,16 +108,39 @@ def webinar(slug: str):
     )
 
 
-GAP_LOOKAHEAD_MS = 1000  # between two lines, a moment belongs to the next one if it starts this soon
+@bp.get("/webinars/<slug>/transcript/part/<int:number>")
+def transcript_part_lines(slug: str, number: int):
+    """One part of a long transcript, as the lines of the watch page's panel (watch.js swaps them in)."""
+    webinar = get_published_webinar(slug)
+    if not 1 <= number <= part_count(webinar):
+        abort(404, "Cette partie de la transcription n'existe pas.")
+    part = transcript_part(webinar, number - 1)
+    q = request.args.get("q", "")
+    within = search_webinar(webinar, q) if q.strip() else None
+    return render_template(
+        "public/_transcript_part.html",
+        webinar=webinar,
+        part=part,
+        marked=within.marked() if within else {},
+        markers=_markers(part, webinar_resources(webinar)),
+    )
 
 
-def _cue_at(cues: list, ms: int):
-    """The cue being said at ``ms``; in a short silence before a line, that line (watch.js agrees)."""
-    index = bisect_right([c.start_ms for c in cues], ms) - 1
-    following = index + 1
-    if following < len(cues) and (index < 0 or cues[index].end_ms < ms) and cues[following].start_ms <= ms + GAP_LOOKAHEAD_MS:
-        return cues[following]
-    return cues[index] if index >= 0 else None
+def _markers(part: TranscriptPart, links: list) -> dict[int, list]:
+    """The resources pinned to a moment, by the line of this part they appear under."""
+    markers: dict[int, list] = {}
+    for link in links:
+        if link.start_ms is None or not _in_part(part, link.start_ms):
+            continue
+        cue = cue_at(part.cues, link.start_ms) or (part.cues[0] if part.cues else None)
+        if cue is not None:
+            markers.setdefault(cue.id, []).append(link)
+    return markers
+
+
+def _in_part(part: TranscriptPart, ms: int) -> bool:
+    """Whether a moment's line is in this part (a moment before the first line belongs to the first part)."""
+    return (part.index == 0 or ms >= part.first_ms) and (part.end_ms is None or ms < part.end_ms - GAP_LOOKAHEAD_MS)
 
 
 def _chapter_at(chapters: list, ms: int) -> int | None:

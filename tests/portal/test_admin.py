@@ -391,3 +391,83 @@ def test_a_version_its_audit_and_the_end_of_its_upload_are_saved_together(demo_a
         db.session.commit()
     assert confirm(demo_admin, webinar_id, html).status_code == 302
     assert snapshot(demo_app, demo_admin) != before
+
+
+# -- a transcript too long to index within a request -----------------------------------------------
+
+
+def lines_vtt(count: int, word: str) -> bytes:
+    lines = ["WEBVTT", ""]
+    for i in range(count):
+        start = 2 * i
+        lines += [f"00:{start // 60:02d}:{start % 60:02d}.000 --> 00:{start // 60:02d}:{start % 60:02d}.900", f"Réplique {i} : {word}.", ""]
+    return "\n".join(lines).encode()
+
+
+def wait_for_catch_up(timeout: float = 15.0) -> None:
+    import time
+
+    from portal.services import indexing
+
+    deadline = time.monotonic() + timeout
+    while indexing.catch_up_running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not indexing.catch_up_running()
+
+
+def test_a_long_transcript_is_online_at_once_and_indexed_in_the_background_with_its_progress(demo_app, demo_admin):
+    """Over INDEX_IN_REQUEST_CUES lines, the confirmation answers without indexing: the version is active
+    and audited, its index task queued; the transcript page shows the indexing's progress, which ends
+    by itself (here the index is held by another writer until the page has been seen)."""
+    from sqlalchemy import func, select
+    from whoosh.index import open_dir
+
+    from portal.extensions import db
+    from portal.models import AuditEvent, IndexTask, Webinar
+    from portal.services import indexing
+
+    demo_app.config["INDEX_IN_REQUEST_CUES"] = 20
+    webinar_id = _session2_id(demo_app)
+    with demo_app.app_context():
+        store = indexing.get_store()
+        store.writer_timeout = 10.0
+        generation = store.current_generation()
+    html = upload(demo_admin, webinar_id, lines_vtt(30, "Xylophone")).get_data(as_text=True)
+    blocker = open_dir(str(generation)).writer()  # the background job must wait for it
+    try:
+        response = confirm(demo_admin, webinar_id, html)
+        assert response.status_code == 302
+        page = demo_admin.get(response.headers["Location"]).get_data(as_text=True)
+        assert "la recherche la trouvera dès la fin de son indexation" in page
+        assert "Indexation pour la recherche en cours." in page and 'max="30" value="0"' in page
+        assert "0 répliques sur 30 (0 %)" in page
+        progress = demo_admin.get(f"/admin/webinars/{webinar_id}/index-progress").get_json()
+        assert progress == {"pending": True, "done": 0, "total": 30, "percent": 0}
+        with demo_app.app_context():
+            webinar = db.session.get(Webinar, webinar_id)
+            assert webinar.active_transcript.version == 2 and webinar.active_transcript.cue_count == 30
+            assert db.session.scalar(select(func.count()).select_from(AuditEvent).filter_by(action="transcript.upload")) == 1
+            assert db.session.scalar(select(func.count()).select_from(IndexTask).filter_by(webinar_id=webinar_id)) >= 1
+        assert demo_admin.get("/webinars/session-2-loi").status_code == 200  # online: the watch page has it
+    finally:
+        blocker.cancel()
+    wait_for_catch_up()
+    assert demo_admin.get("/api/v1/search?q=xylophone").get_json()["total_hits"] == 30
+    assert demo_admin.get(f"/admin/webinars/{webinar_id}/index-progress").get_json() == {"pending": False}
+    assert "Indexation pour la recherche en cours." not in demo_admin.get(f"/admin/webinars/{webinar_id}/transcripts").get_data(as_text=True)
+    with demo_app.app_context():
+        assert indexing.check() == []
+
+
+def test_a_long_transcript_from_the_command_line_is_indexed_before_it_returns(app, make_webinar):
+    app.config["INDEX_IN_REQUEST_CUES"] = 5
+    from portal.services import indexing
+
+    with app.app_context():
+        indexing.rebuild()
+    make_webinar("en-ligne-de-commande", transcript=lines_vtt(30, "Zanzibar"))
+    assert app.test_client().get("/api/v1/search?q=zanzibar").get_json()["total_hits"] == 30
+
+
+def test_the_progress_of_an_unknown_webinar_is_a_404(demo_admin):
+    assert demo_admin.get("/admin/webinars/999999/index-progress").status_code == 404

@@ -116,8 +116,11 @@ def test_a_change_the_index_could_not_follow_is_applied_by_the_next_catch_up(dem
     finally:
         blocker.cancel()
     indexing._last_catch_up = 0.0
-    time.sleep(2.1)  # catch-up leaves the last two seconds' changes to the requests making them
     client = demo_app.test_client()
+    client.get("/api/v1/search?q=bienvenue")  # a search starts the catch-up, in the background
+    deadline = time.monotonic() + 15
+    while indexing.catch_up_running() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert client.get("/api/v1/search?q=quetzalcoatl").get_json()["total_hits"] == 1
     with demo_app.app_context():
         from portal.models import IndexTask as Task

@@ -240,3 +240,103 @@ def test_search_in_a_webinar_reads_only_the_matching_lines(demo_app):
     assert status == 200 and data["total"] > 0
     cue_reads = [s for s in statements if "FROM cues" in s]
     assert cue_reads and all(" IN " in s for s in cue_reads)
+
+
+# -- a long transcript, one part at a time --------------------------------------------------------
+
+
+def ten_lines() -> str:
+    """Ten lines, one every 10 s (1–9 s, 11–19 s…), the word « saisine » only in the ninth."""
+    lines = ["WEBVTT", ""]
+    for i in range(10):
+        word = "saisine" if i == 8 else "modération"
+        start, end = 10 * i + 1, 10 * i + 9
+        lines += [f"00:{start // 60:02d}:{start % 60:02d}.000 --> 00:{end // 60:02d}:{end % 60:02d}.000", f"<v Intervenante>Ligne {i} sur la {word}.", ""]
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def parted(app, make_webinar):
+    """A webinar of ten lines on a portal that renders four lines per part: three parts."""
+    from portal.services import indexing
+
+    app.config["TRANSCRIPT_PART_CUES"] = 4
+    make_webinar("long", transcript=ten_lines())
+    with app.app_context():
+        indexing.rebuild()
+    return app.test_client()
+
+
+def positions(html: str) -> list[int]:
+    return [int(p) for p in re.findall(r'<li id="cue-(\d+)"', html)]
+
+
+def test_a_long_transcript_is_rendered_one_part_at_a_time_with_links_to_the_next(parted):
+    html = parted.get("/webinars/long").get_data(as_text=True)
+    assert positions(html) == [0, 1, 2, 3]
+    assert "Partie 1 sur 3 · 0:01–0:41" in html
+    assert 'href="/webinars/long?part=2#transcript-panel" data-part="2" rel="next"' in html
+    assert "Partie précédente" not in html
+    assert 'data-part-starts="1000,41000,81000"' in html
+
+
+def test_a_moment_opens_the_part_that_holds_its_line(parted):
+    html = parted.get("/webinars/long?t=65").get_data(as_text=True)
+    assert positions(html) == [4, 5, 6, 7]
+    assert re.search(r'<li id="cue-6" class="cue current"[^>]*aria-current="true"', html)
+    assert 'href="#cue-6"' in html  # "Aller à la réplique en cours"
+    assert '<ol class="transcript" id="transcript" start="5">' in html
+    assert "Partie précédente" in html and "Partie suivante" in html
+
+
+def test_a_moment_in_the_silence_before_a_part_opens_that_part(parted):
+    # 40.5 s: line 3 ended at 39 s, line 4 (the next part's first) starts at 41 s.
+    html = parted.get("/webinars/long?t=40.5").get_data(as_text=True)
+    assert positions(html) == [4, 5, 6, 7] and re.search(r'<li id="cue-4" class="cue current"', html)
+
+
+def test_a_part_number_in_the_address_opens_that_part_and_odd_numbers_fall_back(parted):
+    assert positions(parted.get("/webinars/long?part=3").get_data(as_text=True)) == [8, 9]
+    assert positions(parted.get("/webinars/long?part=99").get_data(as_text=True)) == [8, 9]
+    for odd in ("abc", "0", "-2", "²", "9" * 40):
+        response = parted.get("/webinars/long", query_string={"part": odd})
+        assert response.status_code == 200 and positions(response.get_data(as_text=True)) == [0, 1, 2, 3], odd
+
+
+def test_a_part_asked_for_shows_no_line_as_current_when_the_moment_is_elsewhere(parted):
+    html = parted.get("/webinars/long?t=65&part=1").get_data(as_text=True)
+    assert positions(html) == [0, 1, 2, 3] and "cue current" not in html
+
+
+def test_the_lines_of_one_part_are_served_alone_for_the_script(parted):
+    response = parted.get("/webinars/long/transcript/part/2", query_string={"q": "modération"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and positions(html) == [4, 5, 6, 7]
+    assert html.lstrip().startswith('<div class="transcript-part" id="transcript-part" data-part="2"')
+    assert html.count("<mark>") == 4 and "<html" not in html
+    for missing in ("0", "4", "99999999999999999999999"):
+        assert parted.get(f"/webinars/long/transcript/part/{missing}").status_code == 404
+    assert parted.get("/webinars/nope/transcript/part/1").status_code == 404
+
+
+def test_without_javascript_a_passage_of_another_part_is_a_link_to_its_moment(parted):
+    html = parted.get("/webinars/long", query_string={"q": "saisine"}).get_data(as_text=True)
+    assert positions(html) == [0, 1, 2, 3]
+    assert 'href="/webinars/long?t=81&amp;q=saisine#cue-8">Aller au passage de 1:21</a>' in html
+    # and from the page it opens, the passage is an anchor of that page, with its words marked
+    there = parted.get("/webinars/long?t=81&q=saisine").get_data(as_text=True)
+    assert positions(there) == [8, 9] and 'href="#cue-8"' in there and "<mark>saisine</mark>" in there
+
+
+def test_the_watch_page_of_a_very_long_transcript_stays_under_a_megabyte(app, make_webinar):
+    lines = ["WEBVTT", ""]
+    for i in range(6000):  # 8 h 20 of one line every 5 s
+        start = i * 5
+        lines += [f"{start // 3600:02d}:{start // 60 % 60:02d}:{start % 60:02d}.000 --> {start // 3600:02d}:{start // 60 % 60:02d}:{start % 60:02d}.900",
+                  f"<v Intervenante>Réplique numéro {i} sur la modération des contenus haineux et les signalements.", ""]
+    make_webinar("tres-long", transcript="\n".join(lines), duration_ms=6000 * 5000)
+    client = app.test_client()
+    for url in ("/webinars/tres-long", "/webinars/tres-long?t=7:00:00", "/webinars/tres-long/transcript/part/3"):
+        response = client.get(url)
+        assert response.status_code == 200 and len(response.data) < 1_000_000, (url, len(response.data))
+    assert len(positions(client.get("/webinars/tres-long?t=7:00:00").get_data(as_text=True))) == 2000

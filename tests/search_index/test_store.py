@@ -104,3 +104,33 @@ def test_a_failed_write_changes_nothing_and_releases_the_lock(new_store):
     assert search(store, SearchRequest(text="plainte")).total_hits == 1  # the delete was cancelled too
     store.replace_webinar(_webinar(1, "une autre plainte"))  # the writer's lock was released
     assert search(store, SearchRequest(text="autre")).total_hits == 1
+
+
+def test_a_long_update_reports_its_progress_to_other_readers_then_clears_it(new_store, monkeypatch):
+    import search_index.store as store_module
+
+    store = new_store()
+    store.rebuild([])
+    seen: list[tuple[int, int] | None] = []
+    original = store._record_progress
+
+    def record(webinar_id, done, total):
+        original(webinar_id, done, total)
+        seen.append(new_store("ix").progress(webinar_id))  # what another process reads, from the files
+
+    monkeypatch.setattr(store_module, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(store, "_record_progress", record)
+    cues = tuple(CueDoc(100 + i, 7, 1, i * 1000, i * 1000 + 900, f"réplique {i}", None) for i in range(5))
+    store.replace_webinar(WebinarDoc(7, "w7", "Webinaire 7", "", ("law",), 0, 1, cues))
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+    assert store.progress(7) is None  # finished: nothing reported any more
+
+
+def test_progress_left_by_a_stopped_process_is_not_believed(new_store):
+    store = new_store()
+    store.root.mkdir(parents=True, exist_ok=True)
+    store._record_progress(3, 10, 100)
+    assert store.progress(3) == (10, 100)
+    assert store.progress(3, fresh_s=-1) is None
+    (store.root / ".progress-3.json").write_text("{not json")
+    assert store.progress(3) is None

@@ -1,4 +1,5 @@
-/* Admin niceties: drop a transcript file on the upload area (the plain file field works without this). */
+/* Admin niceties: drop a transcript file on the upload area (the plain file field works without this);
+ * the progress of a long transcript's indexing, updated in place (without this, "Actualiser"). */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -19,4 +20,28 @@
       }
     });
   });
+
+  var box = document.getElementById("index-progress");
+  if (box && window.fetch) {
+    var bar = box.querySelector("progress"), text = box.querySelector(".progress-text");
+    var number = function (n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f"); };
+    var poll = function () {
+      fetch(box.getAttribute("data-progress-url"), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
+        .then(function (data) {
+          if (!data.pending) {
+            box.querySelector("p").hidden = true;
+            box.querySelector(".progress-line").hidden = true;
+            box.querySelector(".index-done").textContent = "Indexation terminée : la recherche trouve maintenant la version active.";
+            return;
+          }
+          bar.max = data.total || 1;
+          bar.value = data.done;
+          text.textContent = number(data.done) + " répliques sur " + number(data.total) + " (" + data.percent + " %)";
+          window.setTimeout(poll, 2000);
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    };
+    window.setTimeout(poll, 1000);
+  }
 })();

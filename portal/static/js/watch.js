@@ -20,9 +20,25 @@
   var stage = document.getElementById("stage");
   var scroller = document.getElementById("transcript-scroll");
   var transcript = document.getElementById("transcript");
-  var cues = transcript ? Array.prototype.slice.call(transcript.querySelectorAll(".cue")) : [];
-  var starts = cues.map(function (li) { return parseInt(li.getAttribute("data-start-ms"), 10) / 1000; });
-  var ends = cues.map(function (li) { return parseInt(li.getAttribute("data-end-ms"), 10) / 1000; });
+  var cues = [], starts = [], ends = [];
+  /* A long transcript comes in parts (one rendered at a time); most have one. */
+  var partBox = document.getElementById("transcript-part");
+  var partNumber = 1, partCount = 1, partSize = 0, partStarts = [0], partUrl = null;
+  function readLines() {
+    transcript = document.getElementById("transcript");
+    partBox = document.getElementById("transcript-part");
+    cues = transcript ? Array.prototype.slice.call(transcript.querySelectorAll(".cue")) : [];
+    starts = cues.map(function (li) { return parseInt(li.getAttribute("data-start-ms"), 10) / 1000; });
+    ends = cues.map(function (li) { return parseInt(li.getAttribute("data-end-ms"), 10) / 1000; });
+    if (partBox) {
+      partNumber = parseInt(partBox.getAttribute("data-part"), 10) || 1;
+      partCount = parseInt(partBox.getAttribute("data-parts"), 10) || 1;
+      partSize = parseInt(partBox.getAttribute("data-part-size"), 10) || 0;
+      partStarts = (partBox.getAttribute("data-part-starts") || "0").split(",").map(function (v) { return parseInt(v, 10) / 1000; });
+      partUrl = partBox.getAttribute("data-part-url");
+    }
+  }
+  readLines();
   var announcer = document.getElementById("announcer");
   var followButton = document.getElementById("follow");
   var resumeButton = document.getElementById("resume");
@@ -99,6 +115,45 @@
 
   function cueStart(li) { return parseInt(li.getAttribute("data-start-ms"), 10) / 1000; }
 
+  /* The part holding the line said at `seconds` (a line about to start, within a second, counts). */
+  function partAt(seconds) {
+    var found = 1;
+    for (var i = 1; i < partStarts.length; i++) { if (partStarts[i] <= seconds + 1) { found = i + 1; } }
+    return found;
+  }
+  function partOfPosition(position) { return partSize ? Math.floor(position / partSize) + 1 : 1; }
+  function inThisPart(seconds) { return partCount === 1 || partAt(seconds) === partNumber; }
+
+  var partLoading = null, partWanted = null;
+  /* Swap the panel's lines for another part's, in place (the media plays on). */
+  function loadPart(number) {
+    if (!partUrl || number === partNumber || number < 1 || number > partCount) { return Promise.resolve(number === partNumber); }
+    if (partLoading && partWanted === number) { return partLoading; }
+    partWanted = number;
+    var url = partUrl + number + (searchedFor ? "?q=" + encodeURIComponent(searchedFor) : "");
+    partLoading = fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.text(); })
+      .then(function (html) {
+        if (partWanted !== number) { return false; }  // another part was asked for meanwhile
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var fresh = holder.querySelector("#transcript-part");
+        if (!fresh || !partBox) { return false; }
+        partBox.replaceWith(fresh);
+        if (current >= 0) { current = -1; }
+        rovingLink = null;
+        readLines();
+        cues.forEach(function (li) { var a = li.querySelector("a.ts"); if (a) { a.tabIndex = -1; } });
+        setRoving(cues[0]);
+        relinkHits();
+        if (scroller) { scroller.scrollTop = 0; expectedScroll = 0; }
+        return true;
+      })
+      .catch(function () { announce("Cette partie de la transcription n'a pas pu être chargée ; réessayez."); return false; })
+      .then(function (ok) { if (partWanted === number) { partLoading = null; partWanted = null; } return ok; });
+    return partLoading;
+  }
+
   /* -- the panel scrolls, never the window ------------------------------------------------------- */
 
   var expectedScroll = null;
@@ -128,12 +183,20 @@
     follow = on;
     if (followButton) { followButton.setAttribute("aria-pressed", on ? "true" : "false"); }
     if (resumeButton) { resumeButton.hidden = on || !player; }
+    if (on && player && !inThisPart(player.currentTime())) { loadPart(partAt(player.currentTime())).then(function () { showTime(player.currentTime()); }); return; }
     if (on && place !== false && current >= 0) { placeInPanel(cues[current], 0.3); }
   }
 
+  var touchedAt = 0;
   if (scroller) {
+    ["wheel", "touchstart", "touchmove", "pointerdown", "keydown"].forEach(function (name) {
+      scroller.addEventListener(name, function () { touchedAt = Date.now(); }, { passive: true });
+    });
     scroller.addEventListener("scroll", function () {
       if (expectedScroll !== null && Math.abs(scroller.scrollTop - expectedScroll) < 2) { return; }
+      // The panel resizing (the pinned player settling on a phone) moves the position near the end of the
+      // lines: only a scroll following the person's wheel, touch, pointer or key stops the following.
+      if (Date.now() - touchedAt > 1500) { expectedScroll = scroller.scrollTop; return; }
       expectedScroll = null;
       if (follow) { setFollow(false); }
     }, { passive: true });
@@ -187,7 +250,9 @@
   }
 
   function showTime(t) {
-    var index = indexAt(t);
+    var here = inThisPart(t);
+    if (!here && follow && player && !partLoading) { loadPart(partAt(t)).then(function (ok) { if (ok) { showTime(player.currentTime()); } }); }
+    var index = here ? indexAt(t) : -1;
     mark(index);
     showChapter(index >= 0 ? Math.max(t, starts[index]) : t);  // a line about to start belongs to its chapter
     if (progress && durationMs) { progress.setAttribute("width", String(Math.min(1000, (t * 1000 / durationMs) * 1000))); }
@@ -302,15 +367,23 @@
     if (fromKeyboard || !wasPlaying) { announce("Placé à " + clock(seconds) + (wasPlaying ? "" : ". Lecture : touche k ou bouton Écouter.")); }
   }
 
+  var linesBox = scroller || transcript;  // what holds the lines, whichever part is shown
   if (transcript) {
     // One Tab stop for the whole transcript; the arrows move between lines (said by each link's description).
     var hint = document.getElementById("ts-hint");
     if (hint) { hint.textContent += " " + hint.getAttribute("data-keys"); }
     cues.forEach(function (li) { var a = li.querySelector("a.ts"); if (a) { a.tabIndex = -1; } });
     setRoving(cues[0]);
-    transcript.addEventListener("mousedown", function (event) { pressedAt = [event.clientX, event.clientY]; });
-    transcript.addEventListener("click", function (event) {
+    linesBox.addEventListener("mousedown", function (event) { pressedAt = [event.clientX, event.clientY]; });
+    linesBox.addEventListener("click", function (event) {
       if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+      var partLink = event.target.closest(".part-nav a[data-part]");
+      if (partLink) {
+        event.preventDefault();
+        var wanted = parseInt(partLink.getAttribute("data-part"), 10), backwards = partLink.getAttribute("rel") === "prev";
+        loadPart(wanted).then(function (ok) { if (ok) { enterPart(backwards); } });
+        return;
+      }
       var li = event.target.closest(".cue");
       if (!li || event.target.closest("a:not(.ts), button")) { return; }
       // A drag that selects words is not a click on the line.
@@ -322,7 +395,7 @@
       event.preventDefault();
       goToCue(li, event.detail === 0);
     });
-    transcript.addEventListener("keydown", function (event) {
+    linesBox.addEventListener("keydown", function (event) {
       var li = event.target.closest(".cue");
       if (!li || event.altKey || event.ctrlKey || event.metaKey) { return; }
       var index = cues.indexOf(li), next = null;
@@ -332,25 +405,47 @@
       else if (event.key === "End") { next = cues[cues.length - 1]; }
       else { return; }
       event.preventDefault();
+      if (!next && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+        // The arrows go on into the next (or previous) part of a long transcript.
+        var backwards = event.key === "ArrowUp";
+        loadPart(partNumber + (backwards ? -1 : 1)).then(function (ok) { if (ok) { enterPart(backwards); } });
+        return;
+      }
       if (!next) { return; }
       setRoving(next);
       rovingLink.focus({ preventScroll: true });
       if (!inView(next)) { placeInPanel(next, 0.5); }
       if (follow && next !== cues[current]) { setFollow(false); }
     });
-    transcript.addEventListener("focusin", function (event) {
+    linesBox.addEventListener("focusin", function (event) {
       var li = event.target.closest(".cue");
       offerCopy(li);
       if (li && !inView(li)) { placeInPanel(li, 0.5); }
       // Reaching a line with the keyboard while it plays: following would carry the focused line away.
       if (usingKeys && follow && player && !player.paused()) { setFollow(false, false); }
     });
-    transcript.addEventListener("mouseover", function (event) { offerCopy(event.target.closest(".cue")); });
+    linesBox.addEventListener("mouseover", function (event) { offerCopy(event.target.closest(".cue")); });
+  }
+
+  /* After moving to another part by its link or the arrows: its first line (its last, going back), focused. */
+  function enterPart(backwards) {
+    var li = backwards ? cues[cues.length - 1] : cues[0];
+    if (!li) { return; }
+    if (follow) { setFollow(false); }
+    setRoving(li);
+    rovingLink.focus({ preventScroll: true });
+    if (backwards) { placeInPanel(li, 0.9); } else if (scroller) { scroller.scrollTop = 0; expectedScroll = 0; }  // the part's links in view
+    announce("Partie " + partNumber + " sur " + partCount + ", à partir de " + clock(cueStart(cues[0])));
   }
 
   var toLine = document.getElementById("to-line");
   if (toLine) {
     toLine.addEventListener("click", function (event) {
+      if (player && !inThisPart(player.currentTime())) {
+        event.preventDefault();
+        loadPart(partAt(player.currentTime())).then(function (ok) { if (ok) { showTime(player.currentTime()); toLine.click(); } });
+        return;
+      }
       var li = current >= 0 ? cues[current] : document.querySelector(toLine.getAttribute("href"));
       if (!li) { return; }
       event.preventDefault();
@@ -458,11 +553,26 @@
     prevButton.disabled = nextButton.disabled = hits.length === 0;
   }
 
+  /* After a part is swapped in: the passages on its lines (the server marked their words). */
+  function relinkHits() {
+    hits.forEach(function (hit, i) {
+      hit.li = document.getElementById("cue-" + hit.pos);
+      hit.mark = hit.li ? hit.li.querySelector(".cue-text mark") : null;
+      if (hit.li && i === hitIndex) { hit.li.classList.add("hit-active"); if (hit.mark) { hit.mark.classList.add("active"); } }
+    });
+  }
+
   function activate(index, scroll) {
-    if (!hits.length) { return; }
-    if (hitIndex >= 0 && hits[hitIndex]) { hits[hitIndex].li.classList.remove("hit-active"); if (hits[hitIndex].mark) { hits[hitIndex].mark.classList.remove("active"); } }
+    if (!hits.length) { return Promise.resolve(); }
+    if (hitIndex >= 0 && hits[hitIndex] && hits[hitIndex].li) { hits[hitIndex].li.classList.remove("hit-active"); if (hits[hitIndex].mark) { hits[hitIndex].mark.classList.remove("active"); } }
     hitIndex = (index + hits.length) % hits.length;
     var hit = hits[hitIndex];
+    if (!hit.li) {
+      // A passage in another part of a long transcript: that part first.
+      var wanted = hitIndex;
+      if (scroll && follow) { setFollow(false, false); }
+      return loadPart(partOfPosition(hit.pos)).then(function (ok) { if (ok && hits[wanted] === hit && hit.li) { hitIndex = -1; return activate(wanted, scroll); } });
+    }
     hit.li.classList.add("hit-active");
     if (hit.mark) { hit.mark.classList.add("active"); }
     setRoving(hit.li);
@@ -472,6 +582,7 @@
     }
     drawMarkers();
     render(searchedFor, lastExtra);
+    return Promise.resolve();
   }
 
   var lastExtra = [];
@@ -480,10 +591,9 @@
     clearHits();
     searchedFor = data.query;
     (data.hits || []).forEach(function (hit) {
-      var li = document.getElementById("cue-" + hit.cue);
-      if (!li) { return; }
-      var span = li.querySelector(".cue-text");
-      hits.push({ li: li, start: hit.start_ms / 1000, mark: span ? markText(span, hit.marks || []) : null });
+      var li = document.getElementById("cue-" + hit.cue);  // null for a line of another part
+      var span = li ? li.querySelector(".cue-text") : null;
+      hits.push({ pos: hit.cue, li: li, start: hit.start_ms / 1000, mark: span ? markText(span, hit.marks || []) : null });
     });
     lastExtra = [];
     (data.notices || []).forEach(function (n) { lastExtra.push(" · " + n); });
@@ -533,7 +643,7 @@
       searchedFor = initial;
       cues.forEach(function (li) {
         var m = li.querySelector(".cue-text mark");
-        if (m) { hits.push({ li: li, start: cueStart(li), mark: m }); }
+        if (m) { hits.push({ pos: parseInt(li.id.slice(4), 10), li: li, start: cueStart(li), mark: m }); }
       });
       var suggestion = status.querySelector("[data-suggestion]");
       lastExtra = [];
@@ -543,6 +653,22 @@
       for (var h = 0; h < hits.length; h++) { if (hits[h].start >= startMs / 1000 - 0.5) { at = h; break; } }
       if (hits.length) { hitIndex = at; hits[at].li.classList.add("hit-active"); hits[at].mark.classList.add("active"); drawMarkers(); }
       render(initial, lastExtra);
+      if (partCount > 1) {
+        // The page holds one part: the passages of the others come from the search itself, for ↑/↓.
+        var activePos = hitIndex >= 0 ? hits[hitIndex].pos : null, seq = ++searchSeq;
+        fetch(within.getAttribute("data-api") + "?q=" + encodeURIComponent(initial), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
+          .then(function (data) {
+            if (seq !== searchSeq || searchedFor !== initial) { return; }
+            hits = (data.hits || []).map(function (hit) { return { pos: hit.cue, li: null, start: hit.start_ms / 1000, mark: null }; });
+            hitIndex = -1;
+            hits.forEach(function (hit, i) { if (hit.pos === activePos) { hitIndex = i; } });
+            relinkHits();
+            drawMarkers();
+            render(initial, lastExtra);
+          })
+          .catch(function () { /* the hits of this part stay usable */ });
+      }
     }
     var timer = null;
     query.addEventListener("input", function () { window.clearTimeout(timer); timer = window.setTimeout(runSearch, 250); });
@@ -559,7 +685,10 @@
     status.addEventListener("click", function (event) {
       var suggested = event.target.closest("[data-suggestion]");
       if (suggested) { event.preventDefault(); query.value = suggested.getAttribute("data-suggestion"); runSearch(); query.focus(); return; }
-      if (event.target.closest("[data-play-hit]") && hitIndex >= 0) { goToCue(hits[hitIndex].li, event.detail === 0); if (player) { player.play(); } }
+      if (event.target.closest("[data-play-hit]") && hitIndex >= 0) {
+        var byKeys = event.detail === 0, at = hitIndex;
+        activate(at, false).then(function () { if (hits[at] && hits[at].li) { goToCue(hits[at].li, byKeys); if (player) { player.play(); } } });
+      }
     });
   }
 
@@ -571,8 +700,7 @@
       var seconds = (event.clientX - box.left) / box.width * durationMs / 1000;
       var best = 0;
       hits.forEach(function (hit, i) { if (Math.abs(hit.start - seconds) < Math.abs(hits[best].start - seconds)) { best = i; } });
-      activate(best, false);
-      goToCue(hits[best].li, false);
+      activate(best, false).then(function () { if (hits[best] && hits[best].li) { goToCue(hits[best].li, false); } });
     });
   }
 
@@ -597,11 +725,23 @@
       case "n": case "N": case "p": case "P": {
         if (!cues.length) { return; }
         event.preventDefault();
-        var here = indexAt(t);
-        var targetIndex = (event.key === "n" || event.key === "N") ? Math.min(cues.length - 1, here + 1) : Math.max(0, here - (here >= 0 && t - starts[here] > 1.5 ? 0 : 1));
-        seek(starts[targetIndex], false);
-        var text = cues[targetIndex].querySelector(".cue-text");
-        announce((event.key.toLowerCase() === "n" ? "Réplique suivante, " : "Réplique précédente, ") + clock(starts[targetIndex]) + " : " + (text ? text.textContent.slice(0, 80) : ""));
+        var forward = event.key === "n" || event.key === "N";
+        var lineKey = function () {
+          var now = player.currentTime(), here = indexAt(now);
+          if (forward && here === cues.length - 1 && partNumber < partCount) {
+            return loadPart(partNumber + 1).then(function (ok) { if (ok) { say(0); } });
+          }
+          if (!forward && here <= 0 && !(here === 0 && now - starts[0] > 1.5) && partNumber > 1) {
+            return loadPart(partNumber - 1).then(function (ok) { if (ok) { say(cues.length - 1); } });
+          }
+          say(forward ? Math.min(cues.length - 1, here + 1) : Math.max(0, here - (here >= 0 && now - starts[here] > 1.5 ? 0 : 1)));
+        };
+        var say = function (targetIndex) {
+          seek(starts[targetIndex], false);
+          var text = cues[targetIndex].querySelector(".cue-text");
+          announce((forward ? "Réplique suivante, " : "Réplique précédente, ") + clock(starts[targetIndex]) + " : " + (text ? text.textContent.slice(0, 80) : ""));
+        };
+        if (!inThisPart(t)) { loadPart(partAt(t)).then(function (ok) { if (ok) { lineKey(); } }); } else { lineKey(); }
         break;
       }
       case "c": case "C": {
