@@ -9,5 +9,6 @@ gunicorn.http.wsgi.SERVER = "portal"
 
 bind = "127.0.0.1:8000"
 workers = 4
-# The longest request is a transcript's confirmation (parsing and indexing it): 30 s is gunicorn's default.
-timeout = 60
+# gunicorn's default. The longest request is the confirmation of a 10 MiB transcript (parsing and saving
+# it, about 10 s; its indexing goes on in the background): bench/large_upload.py measures it.
+timeout = 30

@@ -33,6 +33,7 @@ class ParsedTranscript:
     format: str  # "vtt" or "srt"
     cues: list[CueData]
     warnings: list[ParseWarning] = field(default_factory=list)
+    encoding: str = "UTF-8"  # what the file was read as (the stored original keeps its bytes)
 
     @property
     def duration_ms(self) -> int:

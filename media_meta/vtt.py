@@ -51,7 +51,7 @@ def parse_transcript(
     media_duration_ms: int | None = None,
 ) -> ParsedTranscript:
     """Read an uploaded WebVTT or SRT file; raise TranscriptError naming the line and the reason."""
-    lines = _decode_lines(raw, max_bytes)
+    lines, converted_from = _decode_lines(raw, max_bytes)
     fmt = _detect_format(lines, filename)
     timings = _scan_timings(lines, fmt)
     if not timings:
@@ -61,6 +61,10 @@ def parse_transcript(
         raise _unread_cue(captions, timings)
 
     warnings: list[ParseWarning] = []
+    if converted_from:
+        warnings.append(
+            ParseWarning(f"fichier converti depuis {converted_from} : vérifiez les accents dans l'aperçu.", None, "converted")
+        )
     if any(not t.padded for t in timings):
         first = next(t for t in timings if not t.padded)
         warnings.append(
@@ -79,7 +83,7 @@ def parse_transcript(
         )
     cues.sort(key=lambda c: c.start_ms)  # stable: equal starts keep file order
     warnings.extend(_timeline_warnings(cues, media_duration_ms))
-    return ParsedTranscript(format=fmt, cues=cues, warnings=warnings)
+    return ParsedTranscript(format=fmt, cues=cues, warnings=warnings, encoding=converted_from or "UTF-8")
 
 
 def parse_chapters(raw: bytes, filename: str = "", *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Chapter]:
@@ -91,18 +95,30 @@ def parse_chapters(raw: bytes, filename: str = "", *, max_bytes: int = DEFAULT_M
 # -- decoding ---------------------------------------------------------------------------------
 
 
-def _decode_lines(raw: bytes, max_bytes: int) -> list[str]:
+# What older Windows and Mac tools save French text in; anything else must be UTF-8 (or carry a BOM).
+_WESTERN = {"cp1252": "Windows-1252", "latin_1": "ISO-8859-1 (Latin-1)", "iso8859_15": "ISO-8859-15"}
+_BOM_CODECS = {b"\xff\xfe\x00\x00": "utf-32-le", b"\x00\x00\xfe\xff": "utf-32-be", b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+
+
+def _decode_lines(raw: bytes, max_bytes: int) -> tuple[list[str], str | None]:
+    """The file's lines, and the encoding it was converted from when it was not UTF-8."""
     if len(raw) > max_bytes:
         raise TranscriptError(
             f"le fichier pèse {_size(len(raw))}, au-delà de la limite de {_size(max_bytes)}.",
             None,
             "too_large",
         )
-    for bom in _UTF16_32_BOMS:
+    converted = None
+    for bom in _UTF16_32_BOMS:  # longest first: a UTF-32 LE BOM begins like UTF-16 LE's
         if raw.startswith(bom):
-            raise TranscriptError(
-                "le fichier est encodé en UTF-16 ou UTF-32 ; enregistrez-le en UTF-8.", 1, "encoding"
-            )
+            codec = _BOM_CODECS[bom]
+            try:
+                text = raw[len(bom) :].decode(codec)
+            except UnicodeDecodeError:
+                raise TranscriptError(
+                    f"le fichier annonce l'encodage {codec[:6].upper()} mais n'en est pas ; enregistrez-le en UTF-8.", 1, "encoding"
+                ) from None
+            return _split(text), codec[:6].upper()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if not raw.strip():
@@ -110,14 +126,33 @@ def _decode_lines(raw: bytes, max_bytes: int) -> list[str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = len(_LINE_BREAK.findall(raw[: err.start].decode("utf-8", "replace"))) + 1
-        byte = raw[err.start : err.start + 1].hex()
-        raise TranscriptError(
-            f"le fichier n'est pas encodé en UTF-8 (octet 0x{byte} illisible) ; "
-            "enregistrez-le en UTF-8 depuis votre éditeur ou votre outil d'export.",
-            line,
-            "encoding",
-        ) from None
+        western = _western(raw)
+        if western is None:
+            line = len(_LINE_BREAK.findall(raw[: err.start].decode("utf-8", "replace"))) + 1
+            byte = raw[err.start : err.start + 1].hex()
+            raise TranscriptError(
+                f"le fichier n'est pas encodé en UTF-8 (octet 0x{byte} illisible), ni dans un encodage reconnu "
+                "(Windows-1252, Latin-1) ; enregistrez-le en UTF-8 depuis votre éditeur ou votre outil d'export.",
+                line,
+                "encoding",
+            ) from None
+        text, converted = western
+    return _split(text), converted
+
+
+def _western(raw: bytes) -> tuple[str, str] | None:
+    """The text of a file in a Western European 8-bit encoding, when it reads as plausible text."""
+    from charset_normalizer import from_bytes  # noqa: PLC0415 (only for the rare non-UTF-8 file)
+
+    best = from_bytes(raw, cp_isolation=list(_WESTERN), threshold=0.2).best()
+    if best is None or best.encoding not in _WESTERN:
+        return None
+    if best.encoding == "cp1252" and not any(0x80 <= b <= 0x9F for b in raw):
+        return str(best), "Latin-1 (ISO-8859-1)"  # the two agree on every byte this file uses
+    return str(best), _WESTERN[best.encoding]
+
+
+def _split(text: str) -> list[str]:
     # NUL would reach the database and the index; the spec replaces it with U+FFFD.
     return _LINE_BREAK.split(text.replace("\x00", "\ufffd"))
 

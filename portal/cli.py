@@ -38,9 +38,14 @@ def init_schema() -> None:
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
-    """Create the database schema and the four themes (idempotent)."""
+    """Create the database schema, the four themes and the search index (idempotent)."""
+    from portal.services import indexing
+
     init_schema()
     click.echo(f"Base prête : {db.engine.url.render_as_string(hide_password=True)}")
+    if indexing.get_store().current_generation() is None:
+        stats = indexing.rebuild()
+        click.echo(f"Index de recherche créé : {stats.webinars} webinaire(s), {stats.cues} répliques.")
 
 
 def _import(path: Path) -> None:

@@ -252,21 +252,21 @@ class IndexStore:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def delete_webinar(self, webinar_id: int) -> None:
-        with self._writing() as writer:
+    def delete_webinar(self, webinar_id: int, *, timeout: float | None = None) -> None:
+        with self._writing(timeout=timeout) as writer:
             writer.delete_by_term("webinar", str(webinar_id))
 
-    def replace_resource(self, doc: ResourceDoc) -> None:
-        with self._writing() as writer:
+    def replace_resource(self, doc: ResourceDoc, *, timeout: float | None = None) -> None:
+        with self._writing(timeout=timeout) as writer:
             writer.delete_by_term("doc_id", f"r:{doc.resource_id}")
             _add_resource(writer, doc)
 
-    def delete_resource(self, resource_id: int) -> None:
-        self.delete_document(f"r:{resource_id}")
+    def delete_resource(self, resource_id: int, *, timeout: float | None = None) -> None:
+        self.delete_document(f"r:{resource_id}", timeout=timeout)
 
-    def delete_document(self, doc_id: str) -> None:
+    def delete_document(self, doc_id: str, *, timeout: float | None = None) -> None:
         """Remove one document (used by tests and repairs)."""
-        with self._writing() as writer:
+        with self._writing(timeout=timeout) as writer:
             writer.delete_by_term("doc_id", doc_id)
 
     def rebuild(self, webinars: Iterable[WebinarDoc], procs: int = 1, resources: Iterable[ResourceDoc] = ()) -> RebuildStats:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from media_meta.errors import MediaMetaError, TranscriptError
 from media_meta.sources import parse_media_source
-from media_meta.timecodes import parse_timecode
+from media_meta.timecodes import format_clock, parse_timecode
 from media_meta.vtt import parse_chapters
 from portal.extensions import db
 from portal.models import RESOURCE_KINDS, Chapter, Resource, ResourceLink, Speaker, Theme, Webinar, WebinarSpeaker
@@ -55,6 +55,7 @@ class _ResourceSpec:
     data: ResourceData
     upload: tuple[bytes, str] | None
     links: list[tuple[str, int | None, str]]  # webinar slug, moment, note
+    where: str = ""  # where the entry is in the catalogue, for messages
 
 
 @dataclass
@@ -102,11 +103,17 @@ def import_catalogue(data: Any, base_dir: Path) -> ImportReport:
         raise CatalogueError("« resources » doit être une liste.")
     for i, item in enumerate(shared):
         resource_specs.append(_validate_resource(item, f"resources[{i}]", base_dir))
-    known_slugs = {s.slug for s in specs} | set(db.session.scalars(select(Webinar.slug)))
+    # Every check before anything is written: a catalogue is imported whole or not at all.
+    durations = {slug: ms for slug, ms in db.session.execute(select(Webinar.slug, Webinar.duration_ms))}
+    durations.update({s.slug: s.values.get("duration_ms") or 0 for s in specs})
     for spec in resource_specs:
-        for slug, _, _ in spec.links:
-            if slug not in known_slugs:
-                raise CatalogueError(f"ressource « {spec.data.title} » : webinaire inconnu « {slug} ».")
+        for slug, at, _ in spec.links:
+            if slug not in durations:
+                raise CatalogueError(f"{spec.where} (« {spec.data.title} ») : webinaire inconnu « {slug} ».")
+            if at is not None and durations[slug] and at > durations[slug]:
+                raise CatalogueError(
+                    f"{spec.where}.at : le moment {format_clock(at)} dépasse la durée du webinaire « {slug} » ({format_clock(durations[slug])})."
+                )
     slugs = [s.slug for s in specs]
     duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
     if duplicates:
@@ -195,7 +202,7 @@ def _validate(entry: Any, where: str, base_dir: Path) -> _WebinarSpec:
     media_file = _validate_media(entry.get("media"), where, base_dir, values)
     transcript = None
     if entry.get("transcript"):
-        tpath = _relative_file(entry["transcript"], f"{where}.transcript", base_dir)
+        tpath = _catalogue_file(entry["transcript"], f"{where}.transcript", base_dir)
         raw = tpath.read_bytes()
         try:
             check_transcript(raw, tpath.name)
@@ -239,7 +246,7 @@ def _validate_media(raw: Any, where: str, base_dir: Path, values: dict[str, Any]
     elif source.kind != "file":
         values["media_src"] = source.src
     else:
-        return _relative_file(source.src, f"{where}.media.src", base_dir)
+        return _catalogue_file(source.src, f"{where}.media.src", base_dir)
     return None
 
 
@@ -247,7 +254,7 @@ def _validate_chapters(raw: Any, where: str, base_dir: Path) -> list[tuple[int, 
     if raw is None:
         return None
     if isinstance(raw, str):
-        cpath = _relative_file(raw, f"{where}.chapters", base_dir)
+        cpath = _catalogue_file(raw, f"{where}.chapters", base_dir)
         try:
             return [(c.start_ms, c.title[:300]) for c in parse_chapters(cpath.read_bytes(), cpath.name)]
         except TranscriptError as err:
@@ -284,7 +291,7 @@ def _validate_resource(entry: Any, where: str, base_dir: Path, default_slug: str
         if url:
             check_url(url)
         if entry.get("file"):
-            path = _relative_file(entry["file"], f"{where}.file", base_dir)
+            path = _catalogue_file(entry["file"], f"{where}.file", base_dir)
             raw = path.read_bytes()
             check_file(raw, path.name)
             upload = (raw, path.name)
@@ -310,7 +317,7 @@ def _validate_resource(entry: Any, where: str, base_dir: Path, default_slug: str
         title=title, kind=kind, description=str(entry.get("description") or ""), language=str(entry.get("language") or "fr"),
         url=url, themes=tuple(themes),
     )  # fmt: skip
-    return _ResourceSpec(data, upload, links)
+    return _ResourceSpec(data, upload, links, where)
 
 
 def _apply_resource(spec: _ResourceSpec) -> bool:
@@ -341,12 +348,12 @@ def _apply_resource(spec: _ResourceSpec) -> bool:
     return changed
 
 
-def _relative_file(value: Any, where: str, base_dir: Path) -> Path:
+def _catalogue_file(value: Any, where: str, base_dir: Path) -> Path:
+    """A file named by the catalogue: relative to the catalogue file, or absolute (the catalogue is
+    run from the command line by someone who can read the files anyway)."""
     if not isinstance(value, str) or not value.strip():
         raise CatalogueError(f"{where} : chemin de fichier attendu.")
-    if Path(value).is_absolute():
-        raise CatalogueError(f"{where} : le chemin doit être relatif au fichier catalogue.")
-    path = (base_dir / value).resolve()
+    path = (base_dir / Path(value).expanduser()).resolve()
     if not path.is_file():
         raise CatalogueError(f"{where} : fichier introuvable « {value} ».")
     return path

@@ -116,8 +116,16 @@ def _apply(what: str, update: Callable[[], None]) -> bool:
         update()
         return True
     except IndexUnavailable as err:
-        # No index yet: the first rebuild will include it; otherwise the next catch-up will.
-        (log.info if err.code == "missing" else log.warning)("Search index not updated for %s: %s", what, err.reason)
+        if err.code == "missing":
+            # No index yet (a new install): built whole now from the database, which holds this change,
+            # so that the command that made it leaves a searchable site; a request leaves it to a thread.
+            if not has_request_context() and not rebuild_running():
+                log.info("No search index yet: building it")
+                rebuild()
+                return True
+            start_background_rebuild()
+            return False
+        log.warning("Search index not updated for %s: %s", what, err.reason)
     except Exception:
         log.exception("Search index update failed for %s", what)
     return False
@@ -126,28 +134,49 @@ def _apply(what: str, update: Callable[[], None]) -> bool:
 def webinar_changed(webinar: Webinar) -> None:
     """Replace (or remove, if unpublished) one webinar's documents, after its database commit.
 
-    A request does it at once for most transcripts, waiting a moment at most for another writer; a
-    transcript too long for a request's time is indexed by a background job (its task is queued).
-    Outside a request (the command line), the update is done here, however long.
+    A transcript too long for a request's time is indexed by a background job (its task is queued).
     """
-    in_request = has_request_context()
-    if in_request and webinar.published and _cue_count(webinar) > current_app.config["INDEX_IN_REQUEST_CUES"]:
+    if has_request_context() and webinar.published and _cue_count(webinar) > current_app.config["INDEX_IN_REQUEST_CUES"]:
         start_background_catch_up()
         return
-    wait = min(REQUEST_LOCK_WAIT_S, get_store().writer_timeout) if in_request else None
-    if not _update_webinar(webinar, wait) and in_request:
-        start_background_catch_up()  # locked by a long update, say: done as soon as it ends
+    _follow(webinar.slug, lambda wait: _write_webinar(webinar, wait), webinar_id=webinar.id)
 
 
-def _update_webinar(webinar: Webinar, timeout: float | None = None) -> bool:
-    store = get_store()
+def _write_webinar(webinar: Webinar, wait: float | None = None) -> None:
     if webinar.published:
-        update = lambda: store.replace_webinar(webinar_doc(webinar), timeout=timeout)  # noqa: E731
+        get_store().replace_webinar(webinar_doc(webinar), timeout=wait)
     else:
-        update = lambda: store.delete_webinar(webinar.id)  # noqa: E731
-    if _apply(webinar.slug, update):
-        _done(webinar_id=webinar.id)
+        get_store().delete_webinar(webinar.id, timeout=wait)
+
+
+def webinar_deleted(webinar_id: int) -> None:
+    _follow(f"deleted webinar {webinar_id}", lambda wait: get_store().delete_webinar(webinar_id, timeout=wait), webinar_id=webinar_id)
+
+
+def resource_changed(resource: Resource) -> None:
+    doc = resource_doc(resource)
+    _follow(f"resource {resource.id}", lambda wait: get_store().replace_resource(doc, timeout=wait), resource_id=resource.id)
+
+
+def resource_deleted(resource_id: int) -> None:
+    _follow(f"deleted resource {resource_id}", lambda wait: get_store().delete_resource(resource_id, timeout=wait), resource_id=resource_id)
+
+
+def _follow(what: str, write: Callable[[float | None], None], **task: int) -> bool:
+    """Make the index follow a change just committed (its task queued in the same transaction).
+
+    Every index write goes through here. In a request it waits a moment at most for another writer
+    (a long update, a rebuild), then leaves its task to the background catch-up: the person never
+    waits long and never sees an error for a change that was saved. On the command line it waits
+    the configured time. True when the index has the change.
+    """
+    in_request = has_request_context()
+    wait = min(REQUEST_LOCK_WAIT_S, get_store().writer_timeout) if in_request else None
+    if _apply(what, lambda: write(wait)):
+        _done(**task)
         return True
+    if in_request:
+        start_background_catch_up()
     return False
 
 
@@ -176,21 +205,6 @@ class PendingUpdate:
         return min(100, self.done * 100 // self.total) if self.total else 0
 
 
-def webinar_deleted(webinar_id: int) -> None:
-    if _apply(f"deleted webinar {webinar_id}", lambda: get_store().delete_webinar(webinar_id)):
-        _done(webinar_id=webinar_id)
-
-
-def resource_changed(resource: Resource) -> None:
-    if _apply(f"resource {resource.id}", lambda: get_store().replace_resource(resource_doc(resource))):
-        _done(resource_id=resource.id)
-
-
-def resource_deleted(resource_id: int) -> None:
-    if _apply(f"deleted resource {resource_id}", lambda: get_store().delete_resource(resource_id)):
-        _done(resource_id=resource_id)
-
-
 def catch_up(older_than_s: float = 2.0) -> int:
     """Apply the changes the index has not followed yet (queued more than ``older_than_s`` ago, so that
     a request still finishing its own is left to do it); returns how many webinars and resources."""
@@ -199,7 +213,10 @@ def catch_up(older_than_s: float = 2.0) -> int:
     for webinar_id, resource_id in tasks:
         if webinar_id is not None:
             webinar = db.session.get(Webinar, webinar_id)
-            _update_webinar(webinar) if webinar is not None else webinar_deleted(webinar_id)
+            if webinar is None:
+                webinar_deleted(webinar_id)
+            else:
+                _follow(webinar.slug, lambda wait, w=webinar: _write_webinar(w, wait), webinar_id=webinar_id)
         elif resource_id is not None:
             resource = db.session.get(Resource, resource_id)
             resource_changed(resource) if resource is not None else resource_deleted(resource_id)

@@ -294,8 +294,8 @@ def test_srt_is_accepted_with_commas():
 
 MALFORMED = {
     "not_webvtt": (b"Bonjour\nceci est un texte\n", 1, "signature", "ni du WebVTT ni du SubRip"),
-    "latin1": ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nharcèlement\n".encode("latin-1"), 4, "encoding", "UTF-8"),
-    "utf16": ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nx\n".encode("utf-16"), 1, "encoding", "UTF-16"),
+    "binary": (bytes(range(256)) * 4, 3, "encoding", "Windows-1252"),
+    "utf16_bom_but_not": (b"\xff\xfeW\x00E\x00\x00\xd8", 1, "encoding", "UTF-16"),
     "bad_timestamp": (b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nun\n\n00:00:03.0a0 --> 00:00:04.000\ndeux\n", 6, "bad_timestamp", "illisible"),
     "minutes_over_59": (b"WEBVTT\n\n00:61:01.000 --> 01:00:02.000\nun\n", 3, "bad_timestamp", "00 à 59"),
     "end_before_start": (b"WEBVTT\n\n00:00:05.000 --> 00:00:04.000\nun\n", 3, "end_before_start", "précède"),
@@ -340,3 +340,35 @@ def test_warnings_for_odd_but_accepted_files():
 def test_chapters_file_gives_titles_and_starts():
     raw = b"WEBVTT\n\n00:00:00.000 --> 00:01:00.000\nIntroduction\n\n00:01:00.000 --> 00:02:00.000\nLe DSA\n"
     assert [(c.start_ms, c.title) for c in parse_chapters(raw)] == [(0, "Introduction"), (60000, "Le DSA")]
+
+
+# -- encodings other than UTF-8 ------------------------------------------------------------------
+
+
+def test_a_windows_1252_srt_is_read_with_its_accents_and_says_it_was_converted():
+    raw = "1\r\n00:00:01,000 --> 00:00:02,500\r\nL’œuvre de l’association : « harcèlement » à 5 €.\r\n".encode("cp1252")
+    parsed = parse_transcript(raw, "ancien.srt")
+    assert [c.text for c in parsed.cues] == ["L’œuvre de l’association : « harcèlement » à 5 €."]
+    assert parsed.encoding == "Windows-1252"
+    assert str(parsed.warnings[0]) == "fichier converti depuis Windows-1252 : vérifiez les accents dans l'aperçu."
+
+
+def test_a_latin1_webvtt_is_read_with_its_accents():
+    raw = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Intervenante>Déjà, la procédure pénale protège.\n".encode("latin-1")
+    parsed = parse_transcript(raw, "x.vtt")
+    assert [(c.speaker, c.text) for c in parsed.cues] == [("Intervenante", "Déjà, la procédure pénale protège.")]
+    assert parsed.encoding == "Latin-1 (ISO-8859-1)" and parsed.warnings[0].code == "converted"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_their_bom_are_read(codec):
+    text = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nÀ l’écoute des victimes\n"
+    raw = ("\ufeff" + text).encode(codec) if codec == "utf-16-be" else text.encode(codec)
+    parsed = parse_transcript(raw, "x.vtt")
+    assert [c.text for c in parsed.cues] == ["À l’écoute des victimes"]
+    assert parsed.encoding == codec[:6].upper() and parsed.warnings[0].code == "converted"
+
+
+def test_utf8_files_say_nothing_about_their_encoding():
+    parsed = parse_transcript("\ufeffWEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>déjà\n".encode(), "x.vtt")
+    assert parsed.encoding == "UTF-8" and not [w for w in parsed.warnings if w.code == "converted"]

@@ -471,3 +471,17 @@ def test_a_long_transcript_from_the_command_line_is_indexed_before_it_returns(ap
 
 def test_the_progress_of_an_unknown_webinar_is_a_404(demo_admin):
     assert demo_admin.get("/admin/webinars/999999/index-progress").status_code == 404
+
+
+def test_a_windows_1252_file_is_previewed_with_its_accents_and_kept_byte_for_byte(demo_app, demo_admin):
+    webinar_id = _session2_id(demo_app)
+    raw = "1\r\n00:00:01,000 --> 00:00:04,000\r\nIntervenante : L’œuvre des associations agréées contre le harcèlement.\r\n".encode("cp1252")
+    preview = upload(demo_admin, webinar_id, raw, "ancien-outil.srt").get_data(as_text=True)
+    assert "fichier converti depuis Windows-1252 : vérifiez les accents dans l&#39;aperçu." in preview
+    assert "L’œuvre des associations agréées contre le harcèlement." in preview
+    confirm(demo_admin, webinar_id, preview)
+    assert demo_admin.get("/api/v1/search?q=agréées&webinar=session-2-loi").get_json()["total_hits"] == 1
+    with demo_app.app_context():
+        version = db.session.scalar(select(Transcript).filter_by(webinar_id=webinar_id).order_by(Transcript.version.desc()).limit(1))
+        assert version.raw == raw
+    assert demo_admin.get(f"/admin/transcripts/{version.id}/download").data == raw

@@ -161,3 +161,36 @@ def test_catalogue_file_resource_is_stored_by_content_and_searchable(app, tmp_pa
         resource = db.session.scalar(select(Resource))
         assert resource.file_name.endswith(".pdf") and "tamanoir" in resource.text
         assert resource.links[0].start_ms == 5000
+
+
+def test_a_resource_moment_past_its_webinars_end_changes_nothing_and_names_the_field(app, tmp_path):
+    from portal.models import Resource, ResourceLink
+
+    catalogue = json.loads(write_catalogue(tmp_path, {}).read_text())
+    second = dict(catalogue["webinars"][0], slug="essai-2", transcript="t.vtt")
+    catalogue["webinars"].append(second)
+    catalogue["resources"] = [
+        {"title": "Guide", "kind": "other", "url": "https://example.org/guide", "webinars": [{"slug": "essai", "at": "0:00:30"}]},
+        {"title": "Fiche", "kind": "other", "url": "https://example.org/fiche", "webinars": [{"slug": "essai-2", "at": "0:02:00"}]},
+    ]
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(catalogue), encoding="utf-8")
+    with app.app_context():
+        with pytest.raises(CatalogueError) as info:
+            import_catalogue_file(path)
+        assert str(info.value) == "resources[1].at : le moment 2:00 dépasse la durée du webinaire « essai-2 » (1:00)."
+        assert [db.session.scalar(select(func.count()).select_from(m)) for m in (Webinar, Resource, ResourceLink, Transcript)] == [0, 0, 0, 0]
+
+
+def test_catalogue_paths_may_be_absolute(app, tmp_path):
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    (elsewhere / "absolu.vtt").write_text(SAMPLE_VTT.replace("Bienvenue", "Absolument"), encoding="utf-8")
+    with app.app_context():
+        path = write_catalogue(tmp_path / "", {"transcript": str(elsewhere / "absolu.vtt"), "media": {"kind": "file", "src": str(tmp_path / "a.opus")}})
+        import_catalogue_file(path)
+        webinar = db.session.scalar(select(Webinar).filter_by(slug="essai"))
+        assert webinar.active_transcript.original_filename == "absolu.vtt" and "Absolument" in webinar.active_transcript.raw.decode()
+        with pytest.raises(CatalogueError) as info:
+            import_catalogue_file(write_catalogue(tmp_path, {"transcript": str(elsewhere / "absent.vtt")}))
+        assert str(info.value).startswith("webinars[0] (essai).transcript : fichier introuvable")

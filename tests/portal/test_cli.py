@@ -13,11 +13,50 @@ def test_init_is_idempotent(runner):
     assert result.exit_code == 0 and "Base prête" in result.output
 
 
+def test_init_creates_the_search_index_once(runner):
+    first = runner.invoke(args=["init"])
+    assert first.exit_code == 0 and "Index de recherche créé : 0 webinaire(s)" in first.output
+    again = runner.invoke(args=["init"])
+    assert again.exit_code == 0 and "Index de recherche créé" not in again.output
+
+
+@pytest.mark.parametrize("with_init", [True, False], ids=["init-first", "import-alone"])
+def test_the_first_search_after_importing_a_catalogue_finds_what_was_imported(app, runner, with_init, tmp_path):
+    from tests.conftest import DEMO
+
+    if with_init:
+        assert runner.invoke(args=["init"]).exit_code == 0
+    assert runner.invoke(args=["import-catalogue", str(DEMO / "catalogue.json")]).exit_code == 0
+    client = app.test_client()
+    data = client.get("/api/v1/search?q=plainte").get_json()
+    assert data["total_hits"] > 0 and not data.get("notices")
+    assert runner.invoke(args=["check-index"]).output.strip() == "Index conforme à la base."
+    # and a transcript imported afterwards is searchable when the command returns
+    path = tmp_path / "v2.vtt"
+    path.write_text(SAMPLE_VTT.replace("Bienvenue", "Ornithorynque"), encoding="utf-8")
+    assert runner.invoke(args=["import-transcript", "session-2-loi", str(path)]).exit_code == 0
+    assert client.get("/api/v1/search?q=ornithorynque").get_json()["total_hits"] == 1
+    assert runner.invoke(args=["check-index"]).output.strip() == "Index conforme à la base."
+
+
 def test_load_demo_twice_reports_unchanged(runner):
     first = runner.invoke(args=["load-demo"])
     second = runner.invoke(args=["load-demo"])
     assert first.exit_code == 0 and "4 créé(s)" in first.output
     assert second.exit_code == 0 and "4 inchangé(s)" in second.output
+
+
+def test_import_transcript_of_a_latin1_file_says_it_was_converted(app, runner, make_webinar, tmp_path):
+    make_webinar("essai", transcript=SAMPLE_VTT)
+    path = tmp_path / "latin1.vtt"
+    path.write_bytes(SAMPLE_VTT.encode("latin-1"))
+    result = runner.invoke(args=["import-transcript", "essai", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "attention : fichier converti depuis Latin-1 (ISO-8859-1) : vérifiez les accents" in result.output
+    with app.app_context():
+        webinar = db.session.scalar(select(Webinar).filter_by(slug="essai"))
+        assert webinar.active_transcript.raw == path.read_bytes()
+    assert "Bienvenue à ce webinaire sur le harcèlement en ligne." in app.test_client().get("/webinars/essai").get_data(as_text=True)
 
 
 def test_import_transcript_makes_a_new_active_version(app, runner, make_webinar, tmp_path):

@@ -127,3 +127,37 @@ def test_a_change_the_index_could_not_follow_is_applied_by_the_next_catch_up(dem
 
         assert db.session.scalar(select(func.count()).select_from(Task)) == 0
         assert indexing.check() == []
+
+
+@pytest.mark.parametrize("action", ["unpublish", "delete"])
+def test_unpublishing_or_deleting_while_the_index_is_locked_answers_normally_and_is_caught_up(demo_app, demo_admin, action):
+    from sqlalchemy import select
+    from whoosh.index import open_dir
+
+    from portal.extensions import db
+    from portal.models import Webinar
+    from tests.conftest import csrf_token
+
+    with demo_app.app_context():
+        webinar_id = db.session.scalar(select(Webinar.id).filter_by(slug="session-2-loi"))
+        store = indexing.get_store()
+        store.writer_timeout = 0.3
+        generation = store.current_generation()
+    client = demo_app.test_client()
+    assert client.get("/api/v1/search?q=pharos").get_json()["total_hits"] > 0
+    edit = f"/admin/webinars/{webinar_id}"
+    blocker = open_dir(str(generation)).writer()  # another process writing the index
+    try:
+        if action == "unpublish":
+            response = demo_admin.post(f"{edit}/publish", data={"csrf_token": csrf_token(demo_admin, edit), "published": "0"})
+        else:
+            response = demo_admin.post(f"{edit}/delete", data={"csrf_token": csrf_token(demo_admin, edit), "confirm_slug": "session-2-loi"})
+        assert response.status_code == 302
+    finally:
+        blocker.cancel()
+    deadline = time.monotonic() + 15
+    while (indexing.catch_up_running() or client.get("/api/v1/search?q=pharos").get_json()["total_hits"]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert client.get("/api/v1/search?q=pharos").get_json()["total_hits"] == 0
+    with demo_app.app_context():
+        assert indexing.check() == []
