@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 db: setup
+	$(FLASK) db upgrade
 	$(FLASK) init
 	$(FLASK) load-demo
 	$(FLASK) reindex
@@ -24,6 +25,7 @@ run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup
+	scripts/test-prerequisites $(BIN)/python
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 demo-media: setup

@@ -42,9 +42,10 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         proxies = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
-    from portal.extensions import csrf, db, login_manager
+    from portal.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
+    migrate.init_app(app, db)
     csrf.init_app(app)
     login_manager.init_app(app)
 

@@ -26,12 +26,31 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(reindex_command)
     app.cli.add_command(check_index_command)
     app.cli.add_command(check_links_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def init_schema() -> None:
+    """Bring the database to the latest schema revision, then make sure the four themes exist.
+
+    A new database is created from the models and marked as the latest revision (the models and the
+    migrations agree: tests/portal/test_migrations.py checks it); an existing one is upgraded, one made
+    before migrations existed being recognised as the baseline (migrations/env.py).
+    """
+    import flask_migrate
+    import sqlalchemy as sa
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from portal.extensions import MIGRATIONS_DIR
     from portal.services.catalogue import seed_themes
 
-    db.create_all()
+    if sa.inspect(db.engine).has_table("webinars"):
+        flask_migrate.upgrade()
+    else:
+        db.create_all()
+        with db.engine.begin() as connection:
+            MigrationContext.configure(connection).stamp(ScriptDirectory(str(MIGRATIONS_DIR)), "head")
     seed_themes()
 
 
@@ -163,3 +182,41 @@ def check_links_command(timeout: float) -> None:
     click.echo(f"{len(statuses)} lien(s) vérifié(s), {len(dead)} mort(s).")
     if dead:
         sys.exit(1)
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(folder: Path) -> None:
+    """Copy the database, media and resource files into FOLDER (new or empty), while the site runs."""
+    from portal.services.backups import BackupError, create_backup
+
+    try:
+        report = create_backup(folder)
+    except BackupError as err:
+        click.echo(f"Sauvegarde impossible : {err}", err=True)
+        sys.exit(1)
+    click.echo(f"Sauvegarde faite dans {report.folder} : {report.files} fichier(s), {report.bytes / 1048576:.1f} Mo, schéma {report.revision}.")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(folder: Path) -> None:
+    """Restore a backup made by `backup` into this empty install, then upgrade the schema and rebuild the index."""
+    import flask_migrate
+
+    from portal.services import indexing
+    from portal.services.backups import BackupError, restore_backup
+
+    try:
+        report = restore_backup(folder)
+    except BackupError as err:
+        click.echo(f"Restauration refusée : {err}", err=True)
+        sys.exit(1)
+    flask_migrate.upgrade()
+    stats = indexing.rebuild()
+    click.echo(
+        f"Sauvegarde restaurée : {report.files} fichier(s) vérifiés ; index reconstruit "
+        f"({stats.webinars} webinaire(s), {stats.cues} répliques)."
+    )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from flask_login import LoginManager
+from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-import sqlite3
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -28,6 +31,10 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Schema migrations (Alembic): the revisions are in migrations/ at the top of the repository. Batch mode
+# because SQLite alters a table by copying it.
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
 
 
 @event.listens_for(Engine, "connect")

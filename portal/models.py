@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -188,6 +189,8 @@ class Transcript(db.Model):
     cue_count: Mapped[int] = mapped_column(Integer, default=0)
     source: Mapped[str] = mapped_column(String(20), default="upload")  # upload, cli, catalogue, edit
     note: Mapped[str] = mapped_column(Text, default="")
+    # What the file was read as when it was not UTF-8 ("Windows-1252"…); the raw bytes stay as sent.
+    encoding: Mapped[str] = mapped_column(String(40), default="UTF-8", server_default="UTF-8")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -204,6 +207,8 @@ class Transcript(db.Model):
 
 class Cue(db.Model):
     __tablename__ = "cues"
+    # A long transcript is read one part (a range of positions) at a time.
+    __table_args__ = (Index("ix_cues_transcript_id_position", "transcript_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"), index=True)

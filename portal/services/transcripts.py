@@ -78,6 +78,7 @@ def ingest_transcript(
         sha256=sha,
         size_bytes=len(raw),
         cue_count=len(parsed.cues),
+        encoding=parsed.encoding,
         source=source,
         note=note,
         uploaded_by=uploaded_by,

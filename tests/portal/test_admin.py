@@ -485,3 +485,5 @@ def test_a_windows_1252_file_is_previewed_with_its_accents_and_kept_byte_for_byt
         version = db.session.scalar(select(Transcript).filter_by(webinar_id=webinar_id).order_by(Transcript.version.desc()).limit(1))
         assert version.raw == raw
     assert demo_admin.get(f"/admin/transcripts/{version.id}/download").data == raw
+    assert version.encoding == "Windows-1252"
+    assert "converti depuis Windows-1252" in demo_admin.get(f"/admin/webinars/{webinar_id}/transcripts").get_data(as_text=True)

@@ -1,0 +1,207 @@
+"""Backups of an install, taken while the site runs, and their restoration into an empty install.
+
+A backup is a folder: the database (SQLite's online backup API, or ``pg_dump`` for PostgreSQL),
+the media and resource files, and ``manifest.json`` with the SHA-256 of every file and the schema
+revision. The search index is not in it: it is rebuilt from the database after a restore.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+
+from portal.extensions import MIGRATIONS_DIR, db
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+# What a backup holds besides the database, by configuration key and folder name in the backup.
+FOLDERS = {"MEDIA_DIR": "media", "RESOURCE_DIR": "resources"}
+# Tables whose rows make an install not empty (a restore never mixes two installs).
+CONTENT_TABLES = ("webinars", "users", "resources", "clips")
+
+
+class BackupError(RuntimeError):
+    """A backup that cannot be taken or restored; the message says why, in French."""
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    folder: Path
+    files: int
+    bytes: int
+    revision: str | None
+
+
+def create_backup(destination: Path) -> BackupReport:
+    """Write a consistent copy of the database and the files into ``destination`` (new or empty)."""
+    destination = Path(destination)
+    if destination.exists() and any(destination.iterdir()):
+        raise BackupError(f"{destination} n'est pas vide : choisissez un dossier nouveau ou vide.")
+    destination.mkdir(parents=True, exist_ok=True)
+    engine = db.engine
+    database = _dump_database(engine, destination)
+    files: dict[str, str] = {database: _sha256(destination / database)}
+    for key, name in FOLDERS.items():
+        source = Path(current_app.config[key])
+        if not source.is_dir():
+            continue
+        for path in sorted(p for p in source.rglob("*") if p.is_file() and not p.name.endswith(".part")):
+            relative = f"{name}/{path.relative_to(source).as_posix()}"
+            target = destination / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+            files[relative] = _sha256(target)
+    manifest = {
+        "format": FORMAT,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "database": {"kind": engine.dialect.name, "file": database},
+        "schema_revision": _revision(engine),
+        "files": files,
+    }
+    (destination / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    size = sum((destination / f).stat().st_size for f in files)
+    return BackupReport(destination, len(files), size, manifest["schema_revision"])
+
+
+def restore_backup(source: Path) -> BackupReport:
+    """Restore a backup into this install, whose database must be empty; checks every file first."""
+    source = Path(source)
+    manifest = _read_manifest(source)
+    engine = db.engine
+    if manifest["database"]["kind"] != engine.dialect.name:
+        raise BackupError(
+            f"cette sauvegarde est d'une base {manifest['database']['kind']}, cette installation utilise {engine.dialect.name}."
+        )
+    revision = manifest.get("schema_revision")
+    known = {script.revision for script in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
+    if revision is not None and revision not in known:
+        raise BackupError(
+            f"cette sauvegarde vient d'une version plus récente du portail (schéma {revision}) : mettez le code à jour avant de la restaurer."
+        )
+    inspector = sa.inspect(engine)
+    with engine.connect() as connection:
+        for table in CONTENT_TABLES:
+            if inspector.has_table(table) and connection.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first():
+                raise BackupError("cette installation contient déjà des données : restaurez dans une installation vide.")
+    for key, name in FOLDERS.items():
+        target = Path(current_app.config[key])
+        if target.is_dir() and any(target.iterdir()):
+            raise BackupError(f"le dossier {target} n'est pas vide : restaurez dans une installation vide.")
+
+    db.session.remove()
+    _load_database(engine, source / manifest["database"]["file"])
+    for relative in manifest["files"]:
+        folder, _, rest = relative.partition("/")
+        key = next((k for k, name in FOLDERS.items() if name == folder), None)
+        if key is None or not rest:
+            continue
+        target = Path(current_app.config[key]) / rest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / relative, target)
+    size = sum((source / f).stat().st_size for f in manifest["files"])
+    return BackupReport(source, len(manifest["files"]), size, revision)
+
+
+# -- the database ---------------------------------------------------------------------------------
+
+
+def _dump_database(engine: sa.Engine, destination: Path) -> str:
+    if engine.dialect.name == "sqlite":
+        name = "database.sqlite3"
+        raw = engine.raw_connection()
+        try:
+            target = sqlite3.connect(destination / name)
+            try:
+                raw.driver_connection.backup(target)  # consistent even while other processes write
+            finally:
+                target.close()
+        finally:
+            raw.close()
+        return name
+    if engine.dialect.name == "postgresql":
+        name = "database.pgdump"
+        _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(destination / name), _libpq_url(engine)])
+        return name
+    raise BackupError(f"sauvegarde impossible : base {engine.dialect.name} non prise en charge (SQLite ou PostgreSQL).")
+
+
+def _load_database(engine: sa.Engine, path: Path) -> None:
+    if engine.dialect.name == "sqlite":
+        engine.dispose()
+        source = sqlite3.connect(path)
+        raw = engine.raw_connection()
+        try:
+            source.backup(raw.driver_connection)
+        finally:
+            raw.close()
+            source.close()
+        engine.dispose()
+        return
+    db.metadata.drop_all(engine)  # the empty tables `init` may have made; pg_restore makes them again
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    _run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname", _libpq_url(engine), str(path)])
+    engine.dispose()
+
+
+def _libpq_url(engine: sa.Engine) -> str:
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _run(command: list[str]) -> None:
+    if shutil.which(command[0]) is None:
+        raise BackupError(f"{command[0]} est introuvable : installez les outils clients de PostgreSQL.")
+    done = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ))
+    if done.returncode != 0:
+        raise BackupError(f"{command[0]} a échoué : {done.stderr.strip()[:500]}")
+
+
+def _revision(engine: sa.Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+# -- checking -------------------------------------------------------------------------------------
+
+
+def _read_manifest(source: Path) -> dict:
+    try:
+        manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BackupError(f"{source} n'est pas une sauvegarde du portail : {MANIFEST} est absent.") from None
+    except (OSError, ValueError) as err:
+        raise BackupError(f"{MANIFEST} est illisible : {err}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
+        raise BackupError(f"{MANIFEST} n'a pas le format attendu (format {FORMAT}).")
+    root = source.resolve()
+    for relative, digest in manifest["files"].items():
+        path = (source / relative).resolve()
+        if root not in path.parents:
+            raise BackupError(f"{MANIFEST} nomme un fichier hors de la sauvegarde : {relative}")
+        if not path.is_file():
+            raise BackupError(f"fichier manquant dans la sauvegarde : {relative}")
+        if _sha256(path) != digest:
+            raise BackupError(f"somme de contrôle incorrecte pour {relative} : la sauvegarde est abîmée, rien n'a été restauré.")
+    if manifest.get("database", {}).get("file") not in manifest["files"]:
+        raise BackupError(f"{MANIFEST} ne nomme pas la base de données.")
+    return manifest
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
