@@ -64,7 +64,8 @@ def init_command() -> None:
     click.echo(f"Base prête : {db.engine.url.render_as_string(hide_password=True)}")
     if indexing.get_store().current_generation() is None:
         stats = indexing.rebuild()
-        click.echo(f"Index de recherche créé : {stats.webinars} webinaire(s), {stats.cues} répliques.")
+        if stats is not None:
+            click.echo(f"Index de recherche créé : {stats.webinars} webinaire(s), {stats.cues} répliques.")
 
 
 def _import(path: Path) -> None:
@@ -150,6 +151,9 @@ def reindex_command(procs: int) -> None:
     from portal.services import indexing
 
     stats = indexing.rebuild(procs=procs)
+    if stats is None:
+        click.echo("Une reconstruction était déjà en cours dans un autre processus : elle vient de finir, l'index est à jour.")
+        return
     click.echo(f"Index reconstruit : {stats.webinars} webinaire(s), {stats.cues} répliques en {stats.seconds:.1f} s.")
 
 
@@ -216,7 +220,5 @@ def restore_command(folder: Path) -> None:
         sys.exit(1)
     flask_migrate.upgrade()
     stats = indexing.rebuild()
-    click.echo(
-        f"Sauvegarde restaurée : {report.files} fichier(s) vérifiés ; index reconstruit "
-        f"({stats.webinars} webinaire(s), {stats.cues} répliques)."
-    )
+    built = f"{stats.webinars} webinaire(s), {stats.cues} répliques" if stats else "par un autre processus"
+    click.echo(f"Sauvegarde restaurée : {report.files} fichier(s) vérifiés ; index reconstruit ({built}).")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+from functools import lru_cache
+
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
@@ -39,3 +43,48 @@ def build_schema() -> Schema:
         # Adjacent stem pairs of the cue, plus the pair across its end: a two-word phrase is one term.
         pairs=TEXT(analyzer=PAIRS, phrase=False),
     )
+
+
+# French that goes through every analysis step (elisions, stop words, plurals, accents, stems, pairs).
+_PROBE = (
+    "L'algorithme n'a-t-il pas amplifié les contenus haineux ? Les plateformes doivent retirer "
+    "les messages signalés ; les victimes déposent plainte auprès du procureur, en ligne ou au commissariat."
+)
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """A short hash of what makes an index readable by this code: the schema version, every field's
+    kind and analysis (its components and their settings) and what that analysis makes of a probe text.
+
+    Changing a stop list or a stemmer without bumping SCHEMA_VERSION changes it too, so the index is
+    rebuilt instead of being searched with words it does not hold.
+    """
+    schema = build_schema()
+    parts = [f"v{SCHEMA_VERSION}"]
+    for name in schema.names():
+        field = schema[name]
+        parts.append(f"{name}:{type(field).__name__}:{type(field.format).__name__ if field.format else '-'}:{bool(field.scorable)}")
+        analyzer = getattr(field, "analyzer", None)
+        if analyzer is not None:
+            parts.append(_describe(analyzer))
+            parts.append(" ".join(token.text for token in analyzer(_PROBE)))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
+def _describe(component) -> str:
+    items = getattr(component, "items", None)
+    if isinstance(items, (list, tuple)):
+        return "+".join(_describe(item) for item in items)
+    settings = []
+    for key, value in sorted(vars(component).items()):
+        if isinstance(value, (set, frozenset)):
+            value = sorted(map(str, value))
+        elif isinstance(value, re.Pattern):
+            value = value.pattern
+        elif callable(value) and hasattr(value, "__qualname__"):
+            value = value.__qualname__
+        elif not isinstance(value, (str, int, float, bool, type(None), list, tuple, dict)):
+            value = type(value).__name__
+        settings.append(f"{key}={value!r}")
+    return f"{type(component).__name__}({','.join(settings)})"

@@ -1,9 +1,15 @@
 """Where the index lives on disk, how it is opened, written, rebuilt aside and switched.
 
 Layout under the root folder: ``gen-<timestamp>/`` holds one complete Whoosh index and
-``current`` is a symbolic link to the one in use. A rebuild writes a new generation and then
-replaces the link atomically, so searches never see a half-built index; searchers notice the
-switch (or a commit by another process) and reopen.
+``current-<key>`` is a symbolic link to the one in use by the code whose schema and analysis have
+that key (``s7-f4fdce6a36e0``: version and fingerprint). A rebuild writes a new generation and
+then replaces the link atomically, so searches never see a half-built index; searchers notice the
+switch (or a commit by another process) and reopen. Code of another schema has its own link: during
+an upgrade the old workers keep searching their generation while the new code builds its own.
+
+Every process holds a shared lock on ``gen-*/.readers`` while it has searchers of that generation
+(a builder, while it builds): a generation is removed only when no process holds it. One rebuild at
+a time across processes: ``.rebuild.lock``.
 """
 
 from __future__ import annotations
@@ -27,9 +33,10 @@ from whoosh.searching import Searcher
 
 from search_index.analysis import query_words
 from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
-from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema
+from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema, fingerprint
 
 META_FILE = "portal-index.json"
+READERS_FILE = ".readers"  # a shared lock on it per process that reads the generation
 MAX_IDLE_SEARCHERS = 8  # per process: enough for a threaded server's concurrent searches
 DAMAGED_RETRY_S = 10.0
 
@@ -41,6 +48,10 @@ class IndexUnavailable(RuntimeError):
         super().__init__(reason)
         self.reason = reason
         self.code = code  # "missing", "corrupt", "outdated"
+
+
+class RebuildInProgress(RuntimeError):
+    """Another process was rebuilding the index: this one waited for it to end instead of building another."""
 
 
 @dataclass(frozen=True)
@@ -60,11 +71,14 @@ class IndexedWebinar:
 
 
 class IndexStore:
-    def __init__(self, root: str | Path, writer_timeout: float = 30.0, limitmb: int = 256):
+    def __init__(self, root: str | Path, writer_timeout: float = 30.0, limitmb: int = 256, key: str | None = None):
         self.root = Path(root)
         self.writer_timeout = writer_timeout
         self.limitmb = limitmb
+        # What this code can read: another schema or analysis (an upgrade) has another key, and link.
+        self.key = key or f"s{SCHEMA_VERSION}-{fingerprint()}"
         self._lock = threading.Lock()
+        self._readers: dict[Path, list] = {}  # generation -> [open lock file, searchers of it]
         self._idle: list[tuple[Path | None, Searcher]] = []  # searchers not in use, with their generation
         # A generation found damaged, and when: not reopened (each failed open leaks Whoosh's file)
         # for DAMAGED_RETRY_S, by when a rebuild has usually replaced it.
@@ -74,7 +88,7 @@ class IndexStore:
 
     @property
     def current_link(self) -> Path:
-        return self.root / "current"
+        return self.root / f"current-{self.key}"
 
     def current_generation(self) -> Path | None:
         try:
@@ -91,7 +105,7 @@ class IndexStore:
         if self._damaged and self._damaged[0] == generation and time.monotonic() - self._damaged[1] < DAMAGED_RETRY_S:
             raise IndexUnavailable("l'index est illisible (fichiers endommagés).", "corrupt")
         meta = self._read_meta(generation)
-        if meta.get("schema_version") != SCHEMA_VERSION:
+        if meta.get("key") != self.key:
             raise IndexUnavailable("l'index a été construit par une autre version du portail.", "outdated")
         try:
             return whoosh_index.open_dir(str(generation))
@@ -123,12 +137,12 @@ class IndexStore:
         try:
             yield searcher
         except IndexUnavailable:
-            _close_quietly(searcher)
+            self._drop(searcher)
             raise
         except Exception as err:
             # Damaged files show when they are read (struct.error, EOFError, zlib.error, ValueError…),
             # not when the index is opened. The searcher is dropped; the caller decides to rebuild.
-            _close_quietly(searcher)
+            self._drop(searcher)
             self._damaged = (searcher._portal_generation, time.monotonic())
             raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}).", "corrupt") from err
         self._checkin(searcher)
@@ -138,7 +152,7 @@ class IndexStore:
         """Whether this process may rebuild a damaged index now: one rebuild at a time across processes
         (a lock file), and not again within ``min_interval_s`` of the last one started here or elsewhere."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".rebuild.lock", "a+") as handle:
+        with open(self.root / ".heal.lock", "a+") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -167,11 +181,11 @@ class IndexStore:
                 return held[1]
             # The index changed: every idle searcher is of before (each holds a whole index's
             # files open, even once its generation's folder is removed).
-            _close_quietly(held[1])
+            self._drop(held[1])
             with self._lock:
                 stale, self._idle = self._idle, []
             for _, searcher in stale:
-                _close_quietly(searcher)
+                self._drop(searcher)
         ix = self.open()
         try:
             searcher = ix.searcher()
@@ -179,7 +193,38 @@ class IndexStore:
             self._damaged = (generation, time.monotonic())
             raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}).", "corrupt") from err
         searcher._portal_generation = generation
+        self._hold(generation)
         return searcher
+
+    # -- who uses a generation ---------------------------------------------------------
+
+    def _hold(self, generation: Path | None) -> None:
+        """One more searcher of ``generation`` in this process (the first takes the shared lock)."""
+        if generation is None:
+            return
+        with self._lock:
+            entry = self._readers.get(generation)
+            if entry is None:
+                try:
+                    handle = open(generation / READERS_FILE, "a+")
+                    fcntl.flock(handle, fcntl.LOCK_SH)
+                except OSError:
+                    return  # removed meanwhile: the searcher fails on its own
+                entry = self._readers[generation] = [handle, 0]
+            entry[1] += 1
+
+    def _drop(self, searcher: Searcher) -> None:
+        """Close a searcher of this store; the last of its generation releases the shared lock."""
+        _close_quietly(searcher)
+        generation = getattr(searcher, "_portal_generation", None)
+        with self._lock:
+            entry = self._readers.get(generation)
+            if entry is None:
+                return
+            entry[1] -= 1
+            if entry[1] <= 0:
+                del self._readers[generation]
+                entry[0].close()  # closing the file releases its lock
 
     def _checkin(self, searcher: Searcher) -> None:
         if searcher._portal_generation == self.current_generation() and _up_to_date(searcher):
@@ -187,14 +232,14 @@ class IndexStore:
                 if len(self._idle) < MAX_IDLE_SEARCHERS:
                     self._idle.append((searcher._portal_generation, searcher))
                     return
-        _close_quietly(searcher)
+        self._drop(searcher)
 
     def close(self) -> None:
         """Close the idle searchers (their files); a later search opens a new one."""
         with self._lock:
             idle, self._idle = self._idle, []
         for _, searcher in idle:
-            _close_quietly(searcher)
+            self._drop(searcher)
 
     # -- writing ------------------------------------------------------------------------
 
@@ -270,12 +315,27 @@ class IndexStore:
             writer.delete_by_term("doc_id", doc_id)
 
     def rebuild(self, webinars: Iterable[WebinarDoc], procs: int = 1, resources: Iterable[ResourceDoc] = ()) -> RebuildStats:
-        """Build a complete index aside, then switch ``current`` to it atomically."""
-        started = time.monotonic()
+        """Build a complete index aside, then switch ``current`` to it atomically.
+
+        One rebuild at a time across processes: if another is under way, wait for its end and raise
+        RebuildInProgress (its index holds what this one would have).
+        """
         self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".rebuild.lock", "a+") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                fcntl.flock(lock, fcntl.LOCK_SH)  # blocks until the other rebuild ends
+                raise RebuildInProgress("une reconstruction de l'index était déjà en cours dans un autre processus.") from None
+            return self._rebuild(webinars, procs, resources)
+
+    def _rebuild(self, webinars: Iterable[WebinarDoc], procs: int, resources: Iterable[ResourceDoc]) -> RebuildStats:
+        started = time.monotonic()
         name = f"gen-{time.time_ns()}"
         generation = self.root / name
         generation.mkdir()
+        building = open(generation / READERS_FILE, "a+")
+        fcntl.flock(building, fcntl.LOCK_SH)  # not removed while it is being built
         try:
             ix = whoosh_index.create_in(str(generation), build_schema())
             options = {"limitmb": self.limitmb}
@@ -291,12 +351,16 @@ class IndexStore:
                 _add_resource(writer, resource)
             writer.commit(optimize=procs > 1)
             (generation / META_FILE).write_text(
-                json.dumps({"schema_version": SCHEMA_VERSION, "built_at": time.time(), "webinars": count_w, "cues": count_c})
+                json.dumps({"schema_version": SCHEMA_VERSION, "key": self.key, "built_at": time.time(), "webinars": count_w, "cues": count_c})
             )
         except BaseException:
+            building.close()
             shutil.rmtree(generation, ignore_errors=True)
             raise
-        self._switch_to(name)
+        try:
+            self._switch_to(name)
+        finally:
+            building.close()
         return RebuildStats(count_w, count_c, time.monotonic() - started, name)
 
     def _switch_to(self, name: str) -> None:
@@ -306,15 +370,28 @@ class IndexStore:
         self._remove_old_generations(keep=name)
 
     def _remove_old_generations(self, keep: str, grace_s: float = 60.0) -> None:
-        # Open searchers in other processes keep their files; old generations go after a grace period.
+        """Remove the generations no process reads or builds, but those another code's link names
+        while one of its processes still reads it (an upgrade under way); the links of a schema whose
+        generation is gone go too. A grace period covers a process about to open its generation."""
+        links = {path: self._link_target(path) for path in self.root.glob("current*") if path.is_symlink()}
         for path in self.root.glob("gen-*"):
-            if path.name == keep:
+            if path.name == keep or not path.is_dir():
                 continue
             try:
-                if time.time() - path.stat().st_mtime > grace_s:
-                    shutil.rmtree(path, ignore_errors=True)
+                if time.time() - path.stat().st_mtime <= grace_s or _in_use(path):
+                    continue
             except OSError:
-                pass
+                continue
+            for link, target in links.items():
+                if target == path.name and link != self.current_link:
+                    link.unlink(missing_ok=True)
+            shutil.rmtree(path, ignore_errors=True)
+
+    def _link_target(self, link: Path) -> str | None:
+        try:
+            return os.readlink(link)
+        except OSError:
+            return None
 
     # -- inspecting ------------------------------------------------------------------------
 
@@ -360,6 +437,20 @@ def _up_to_date(searcher: Searcher) -> bool:
     try:
         return searcher.up_to_date()
     except Exception:  # its generation was removed, or its files are damaged
+        return False
+
+
+def _in_use(generation: Path) -> bool:
+    """Whether a process holds (reads or builds) this generation."""
+    try:
+        with open(generation / READERS_FILE, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+    except OSError:
         return False
 
 

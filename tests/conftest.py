@@ -43,7 +43,11 @@ def _make_app(tmp_path: Path, **overrides):
 
 
 def close_app(app) -> None:
-    """What an app holds open: its database connections and this thread's index searcher."""
+    """What an app holds open: its database connections and this thread's index searcher, once the
+    background index work it started (a rebuild, a catch-up) has ended."""
+    from portal.services import indexing
+
+    indexing.wait_for_background()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

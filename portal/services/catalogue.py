@@ -179,7 +179,7 @@ def _validate(entry: Any, where: str, base_dir: Path) -> _WebinarSpec:
         raise CatalogueError(f"{where}.published / demo : true ou false attendu.")
 
     themes = entry.get("themes", [])
-    known = {slug for slug, _, _ in THEMES} | {t.slug for t in db.session.scalars(select(Theme))}
+    known = _known_themes()
     if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
         raise CatalogueError(f"{where}.themes : liste de thèmes attendue.")
     unknown = [t for t in themes if t not in known]
@@ -283,7 +283,7 @@ def _validate_resource(entry: Any, where: str, base_dir: Path, default_slug: str
     if kind not in RESOURCE_KINDS:
         raise CatalogueError(f"{where}.kind : « {kind} » inconnu ({', '.join(RESOURCE_KINDS)}).")
     themes = entry.get("themes") or []
-    known = {t for t, _, _ in THEMES}
+    known = _known_themes()
     if not isinstance(themes, list) or any(t not in known for t in themes):
         raise CatalogueError(f"{where}.themes : thèmes connus : {', '.join(sorted(known))}.")
     url, upload = str(entry.get("url") or "").strip(), None
@@ -346,6 +346,11 @@ def _apply_resource(spec: _ResourceSpec) -> bool:
             db.session.commit()
             changed = True
     return changed
+
+
+def _known_themes() -> set[str]:
+    """The four of the series and those admins created."""
+    return {slug for slug, _, _ in THEMES} | set(db.session.scalars(select(Theme.slug)))
 
 
 def _catalogue_file(value: Any, where: str, base_dir: Path) -> Path:

@@ -11,14 +11,14 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
 from flask import Flask, current_app, has_request_context
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.models import Cue, IndexTask, Resource, Transcript, Webinar, WebinarSpeaker, utcnow
 from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
-from search_index.store import IndexStore, IndexUnavailable, RebuildStats
+from search_index.store import IndexStore, IndexUnavailable, RebuildInProgress, RebuildStats
 
 log = logging.getLogger(__name__)
 _rebuild_lock = threading.Lock()
@@ -237,10 +237,18 @@ def maybe_catch_up() -> None:
         log.warning("Index catch-up skipped: %s", err.__class__.__name__)
 
 
-def rebuild(procs: int = 1) -> RebuildStats:
-    """Rebuild the whole index aside from the database, switch to it, then catch up on changes made meanwhile."""
+def rebuild(procs: int = 1) -> RebuildStats | None:
+    """Rebuild the whole index aside from the database, switch to it, then catch up on changes made meanwhile.
+
+    None when another process was rebuilding: this one waited for its end (one rebuild at a time).
+    """
     started = datetime.now(timezone.utc)
-    stats = get_store().rebuild((webinar_doc(w) for w in _published()), procs=procs, resources=_resources())
+    try:
+        stats = get_store().rebuild((webinar_doc(w) for w in _published()), procs=procs, resources=_resources())
+    except RebuildInProgress:
+        log.info("Index rebuilt meanwhile by another process")
+        db.session.rollback()
+        return None
     db.session.execute(delete(IndexTask).where(IndexTask.created_at < started))  # the new index has those
     db.session.commit()
     db.session.expire_all()
@@ -329,6 +337,14 @@ def catch_up_running() -> bool:
     return _catch_up_lock.locked()
 
 
+def wait_for_background(timeout_s: float = 30.0) -> bool:
+    """Wait for this process's background rebuild and catch-up to end (tests, shutdown); False if they go on."""
+    deadline = time.monotonic() + timeout_s
+    while (rebuild_running() or catch_up_running()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not (rebuild_running() or catch_up_running())
+
+
 def rebuild_running() -> bool:
     return _rebuild_lock.locked()
 
@@ -362,6 +378,7 @@ class IndexStatus:
     differences: list[str]
     rebuilding: bool
     problem: str | None = None
+    waiting: int = 0  # changes queued that the index has not followed yet (locked, long, or stopped)
 
 
 def status() -> IndexStatus:
@@ -373,7 +390,8 @@ def status() -> IndexStatus:
         problem = None
     except IndexUnavailable as err:
         documents, problem = None, err.reason
-    return IndexStatus(documents, built_at, [d.message for d in check()], rebuild_running(), problem)
+    waiting = db.session.scalar(select(func.count(func.distinct(func.coalesce(IndexTask.webinar_id, -IndexTask.resource_id))))) or 0
+    return IndexStatus(documents, built_at, [d.message for d in check()], rebuild_running(), problem, waiting)
 
 
 # -- checking ---------------------------------------------------------------------------------

@@ -449,12 +449,14 @@ def test_a_long_transcript_is_online_at_once_and_indexed_in_the_background_with_
             assert db.session.scalar(select(func.count()).select_from(AuditEvent).filter_by(action="transcript.upload")) == 1
             assert db.session.scalar(select(func.count()).select_from(IndexTask).filter_by(webinar_id=webinar_id)) >= 1
         assert demo_admin.get("/webinars/session-2-loi").status_code == 200  # online: the watch page has it
+        assert "1 modification pas encore dans l'index" in demo_admin.get("/admin/operations").get_data(as_text=True)
     finally:
         blocker.cancel()
     wait_for_catch_up()
     assert demo_admin.get("/api/v1/search?q=xylophone").get_json()["total_hits"] == 30
     assert demo_admin.get(f"/admin/webinars/{webinar_id}/index-progress").get_json() == {"pending": False}
     assert "Indexation pour la recherche en cours." not in demo_admin.get(f"/admin/webinars/{webinar_id}/transcripts").get_data(as_text=True)
+    assert "aucune modification" in demo_admin.get("/admin/operations").get_data(as_text=True)
     with demo_app.app_context():
         assert indexing.check() == []
 

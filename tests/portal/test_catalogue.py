@@ -194,3 +194,15 @@ def test_catalogue_paths_may_be_absolute(app, tmp_path):
         with pytest.raises(CatalogueError) as info:
             import_catalogue_file(write_catalogue(tmp_path, {"transcript": str(elsewhere / "absent.vtt")}))
         assert str(info.value).startswith("webinars[0] (essai).transcript : fichier introuvable")
+
+
+def test_themes_created_by_admins_are_known_to_webinars_and_resources(app, tmp_path):
+    from portal.models import Resource, Theme
+
+    with app.app_context():
+        db.session.add(Theme(slug="moderation", label="Modération", description="", position=5))
+        db.session.commit()
+        path = write_catalogue(tmp_path, {"themes": ["moderation"], "resources": [{"title": "Guide", "kind": "other", "url": "https://example.org/g", "themes": ["moderation"]}]})
+        import_catalogue_file(path)
+        assert [t.slug for t in db.session.scalar(select(Webinar)).themes] == ["moderation"]
+        assert [t.slug for t in db.session.scalar(select(Resource)).themes] == ["moderation"]

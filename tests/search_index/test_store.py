@@ -1,6 +1,7 @@
 """The index store: pooled searchers, replaced when the index changes, closed with the store."""
 
 import threading
+import time
 
 from search_index.documents import CueDoc, WebinarDoc
 from search_index.query import SearchRequest, search
@@ -134,3 +135,121 @@ def test_progress_left_by_a_stopped_process_is_not_believed(new_store):
     assert store.progress(3, fresh_s=-1) is None
     (store.root / ".progress-3.json").write_text("{not json")
     assert store.progress(3) is None
+
+
+# -- generations shared by processes, rebuilds one at a time, upgrades ------------------------------
+
+
+def _slow(docs, delay: float, started: threading.Event | None = None):
+    for doc in docs:
+        if started is not None:
+            started.set()
+        time.sleep(delay)
+        yield doc
+
+
+def _found(store, word: str) -> int:
+    return search(store, SearchRequest(word)).total_hits
+
+
+def test_two_processes_asked_to_rebuild_at_once_run_one_rebuild(tmp_path):
+    from search_index.store import IndexStore, RebuildInProgress
+
+    first, second = IndexStore(tmp_path / "ix"), IndexStore(tmp_path / "ix")  # two lock files: two processes
+    started = threading.Event()
+    builder = threading.Thread(target=first.rebuild, args=(_slow([_webinar(1, "ornithorynque"), _webinar(2, "tapir")], 0.4, started),))
+    builder.start()
+    assert started.wait(5)
+    consumed: list[int] = []
+
+    def never():
+        consumed.append(1)
+        yield _webinar(3, "zèbre")
+
+    try:
+        second.rebuild(never())
+        raise AssertionError("a second rebuild ran")
+    except RebuildInProgress:
+        pass
+    builder.join()
+    assert consumed == [] and len(list((tmp_path / "ix").glob("gen-*"))) == 1
+    assert _found(second, "tapir") == 1  # it waited: the index it finds is the finished one
+    first.close()
+    second.close()
+
+
+def test_during_a_rebuild_for_another_schema_the_old_generation_keeps_answering(tmp_path):
+    from search_index.store import IndexStore, IndexUnavailable
+
+    old, new = IndexStore(tmp_path / "ix", key="s6-ancien"), IndexStore(tmp_path / "ix", key="s7-nouveau")
+    old.rebuild([_webinar(1, "ornithorynque")])
+    assert _found(old, "ornithorynque") == 1
+    try:
+        new.doc_count()
+        raise AssertionError("the new code read an index of another schema")
+    except IndexUnavailable as err:
+        assert err.code == "missing"
+    started = threading.Event()
+    builder = threading.Thread(target=new.rebuild, args=(_slow([_webinar(1, "ornithorynque"), _webinar(2, "tapir")], 0.3, started),))
+    builder.start()
+    assert started.wait(5)
+    answers = []
+    while builder.is_alive():
+        answers.append(_found(old, "ornithorynque"))  # the old workers, during the upgrade
+        time.sleep(0.05)
+    builder.join()
+    assert answers and set(answers) == {1}
+    assert _found(new, "tapir") == 1 and _found(old, "ornithorynque") == 1  # each reads its own generation
+    old_generation = old.current_generation()
+    new._remove_old_generations(keep=new.current_generation().name, grace_s=0)
+    assert old_generation.is_dir()  # an old worker still reads it
+    old.close()  # the old workers stopped
+    new._remove_old_generations(keep=new.current_generation().name, grace_s=0)
+    assert not old_generation.exists() and not old.current_link.exists()
+    assert _found(new, "tapir") == 1
+    new.close()
+
+
+def test_a_generation_is_removed_only_when_no_process_reads_it(tmp_path):
+    from search_index.store import IndexStore
+
+    reader, builder = IndexStore(tmp_path / "ix"), IndexStore(tmp_path / "ix")
+    builder.rebuild([_webinar(1, "ornithorynque")])
+    assert _found(reader, "ornithorynque") == 1  # the reader holds a searcher of the first generation
+    first = reader.current_generation()
+    builder.rebuild([_webinar(1, "tapir")])
+    builder._remove_old_generations(keep=builder.current_generation().name, grace_s=0)
+    assert first.is_dir()
+    assert _found(reader, "tapir") == 1  # it moved to the new generation, and let go of the old one
+    builder._remove_old_generations(keep=builder.current_generation().name, grace_s=0)
+    assert not first.exists()
+    reader.close()
+    builder.close()
+
+
+def test_an_index_built_with_another_analysis_is_not_read(tmp_path, monkeypatch):
+    from search_index import analysis, schema
+    from search_index.store import IndexStore, IndexUnavailable
+
+    before = schema.fingerprint()
+    stop = next(f for f in analysis.STEMMING.items if type(f).__name__ == "StopFilter")
+    monkeypatch.setattr(stop, "stops", frozenset(stop.stops) - {"ne"})  # a stop word less, no version bump
+    schema.fingerprint.cache_clear()
+    try:
+        changed = schema.fingerprint()
+        assert changed != before
+        store = IndexStore(tmp_path / "ix", key=f"s{schema.SCHEMA_VERSION}-{before}")
+        store.rebuild([_webinar(1, "ornithorynque")])
+        store.close()
+        reread = IndexStore(tmp_path / "ix")
+        (reread.root / f"current-{reread.key}").symlink_to(store.current_generation().name)  # as if the link were shared
+        try:
+            reread.doc_count()
+            raise AssertionError("an index of another analysis was searched")
+        except IndexUnavailable as err:
+            assert err.code == "outdated"
+        reread.close()
+    finally:
+        monkeypatch.undo()
+        schema.fingerprint.cache_clear()
+    assert schema.fingerprint() == before
