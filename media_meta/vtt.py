@@ -96,7 +96,7 @@ def parse_chapters(raw: bytes, filename: str = "", *, max_bytes: int = DEFAULT_M
 
 
 # What older Windows and Mac tools save French text in; anything else must be UTF-8 (or carry a BOM).
-_WESTERN = {"cp1252": "Windows-1252", "latin_1": "ISO-8859-1 (Latin-1)", "iso8859_15": "ISO-8859-15"}
+_WESTERN = {"cp1252": "Windows-1252", "latin_1": "Latin-1 (ISO-8859-1)", "iso8859_15": "Latin-9 (ISO-8859-15)"}
 _BOM_CODECS = {b"\xff\xfe\x00\x00": "utf-32-le", b"\x00\x00\xfe\xff": "utf-32-be", b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 
 

@@ -37,6 +37,7 @@ from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema, fing
 
 META_FILE = "portal-index.json"
 READERS_FILE = ".readers"  # a shared lock on it per process that reads the generation
+OTHER_CODE_GRACE_S = 24 * 3600  # another code's generation (an upgrade) is kept at least this long after its link
 MAX_IDLE_SEARCHERS = 8  # per process: enough for a threaded server's concurrent searches
 DAMAGED_RETRY_S = 10.0
 
@@ -172,6 +173,23 @@ class IndexStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    @contextmanager
+    def claim(self, name: str) -> Iterator[bool]:
+        """Whether this process may do the job called ``name`` now: one process at a time (a lock file)."""
+        if not name.isalnum():
+            raise ValueError(f"job names are letters and digits: {name!r}")
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / f".claim-{name}.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def _checkout(self) -> Searcher:
         generation = self.current_generation()
         with self._lock:
@@ -207,9 +225,13 @@ class IndexStore:
             if entry is None:
                 try:
                     handle = open(generation / READERS_FILE, "a+")
-                    fcntl.flock(handle, fcntl.LOCK_SH)
                 except OSError:
                     return  # removed meanwhile: the searcher fails on its own
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_SH)
+                except OSError:
+                    handle.close()
+                    return
                 entry = self._readers[generation] = [handle, 0]
             entry[1] += 1
 
@@ -321,13 +343,22 @@ class IndexStore:
         RebuildInProgress (its index holds what this one would have).
         """
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".rebuild.lock", "a+") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                fcntl.flock(lock, fcntl.LOCK_SH)  # blocks until the other rebuild ends
-                raise RebuildInProgress("une reconstruction de l'index était déjà en cours dans un autre processus.") from None
-            return self._rebuild(webinars, procs, resources)
+        asked = time.time()
+        # Per key: the code of another schema (an upgrade under way) builds its own index meanwhile.
+        with open(self.root / f".rebuild-{self.key}.lock", "a+") as lock:
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    fcntl.flock(lock, fcntl.LOCK_SH)  # blocks until the other rebuild ends
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+                    if self.meta().get("key") == self.key and self.meta().get("built_at", 0) >= asked:
+                        raise RebuildInProgress("une reconstruction de l'index était déjà en cours dans un autre processus.") from None
+                    continue  # it failed, or ended before this was asked: build
+                try:
+                    return self._rebuild(webinars, procs, resources)
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _rebuild(self, webinars: Iterable[WebinarDoc], procs: int, resources: Iterable[ResourceDoc]) -> RebuildStats:
         started = time.monotonic()
@@ -335,8 +366,8 @@ class IndexStore:
         generation = self.root / name
         generation.mkdir()
         building = open(generation / READERS_FILE, "a+")
-        fcntl.flock(building, fcntl.LOCK_SH)  # not removed while it is being built
         try:
+            fcntl.flock(building, fcntl.LOCK_SH)  # not removed while it is being built
             ix = whoosh_index.create_in(str(generation), build_schema())
             options = {"limitmb": self.limitmb}
             if procs > 1:
@@ -374,17 +405,21 @@ class IndexStore:
         while one of its processes still reads it (an upgrade under way); the links of a schema whose
         generation is gone go too. A grace period covers a process about to open its generation."""
         links = {path: self._link_target(path) for path in self.root.glob("current*") if path.is_symlink()}
+        now = time.time()
         for path in self.root.glob("gen-*"):
             if path.name == keep or not path.is_dir():
                 continue
+            named_by = [link for link, target in links.items() if target == path.name and link != self.current_link]
             try:
-                if time.time() - path.stat().st_mtime <= grace_s or _in_use(path):
+                if now - path.stat().st_mtime <= grace_s or _in_use(path):
+                    continue
+                # Code of before these locks (the "current" link) takes none: its generation stays a day.
+                if any(now - link.lstat().st_mtime <= OTHER_CODE_GRACE_S for link in named_by):
                     continue
             except OSError:
                 continue
-            for link, target in links.items():
-                if target == path.name and link != self.current_link:
-                    link.unlink(missing_ok=True)
+            for link in named_by:
+                link.unlink(missing_ok=True)
             shutil.rmtree(path, ignore_errors=True)
 
     def _link_target(self, link: Path) -> str | None:

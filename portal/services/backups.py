@@ -157,13 +157,17 @@ def _load_database(engine: sa.Engine, path: Path) -> None:
 
 
 def _libpq_url(engine: sa.Engine) -> str:
-    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    # Without the password: other local users see command lines (it goes through PGPASSWORD).
+    return engine.url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
 
 
 def _run(command: list[str]) -> None:
     if shutil.which(command[0]) is None:
         raise BackupError(f"{command[0]} est introuvable : installez les outils clients de PostgreSQL.")
-    done = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ))
+    env = dict(os.environ)
+    if db.engine.url.password:
+        env["PGPASSWORD"] = db.engine.url.password
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise BackupError(f"{command[0]} a échoué : {done.stderr.strip()[:500]}")
 
@@ -187,8 +191,10 @@ def _read_manifest(source: Path) -> dict:
         raise BackupError(f"{MANIFEST} n'a pas le format attendu (format {FORMAT}).")
     root = source.resolve()
     for relative, digest in manifest["files"].items():
+        parts = Path(relative).parts
         path = (source / relative).resolve()
-        if root not in path.parents:
+        # Names are written here and copied into the media and resource folders: plain relative names only.
+        if not isinstance(relative, str) or Path(relative).is_absolute() or ".." in parts or root not in path.parents:
             raise BackupError(f"{MANIFEST} nomme un fichier hors de la sauvegarde : {relative}")
         if not path.is_file():
             raise BackupError(f"fichier manquant dans la sauvegarde : {relative}")

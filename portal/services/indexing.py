@@ -101,10 +101,22 @@ def queue(*, webinar_id: int | None = None, resource_id: int | None = None) -> N
     db.session.add(IndexTask(webinar_id=webinar_id, resource_id=resource_id))
 
 
-def _done(*, webinar_id: int | None = None, resource_id: int | None = None) -> None:
-    column, value = (IndexTask.webinar_id, webinar_id) if webinar_id is not None else (IndexTask.resource_id, resource_id)
+def _task_filter(webinar_id: int | None = None, resource_id: int | None = None):
+    return IndexTask.webinar_id == webinar_id if webinar_id is not None else IndexTask.resource_id == resource_id
+
+
+def _last_task(**task: int) -> int | None:
+    """The newest task queued for this webinar or resource, read before the index is written."""
+    return db.session.scalar(select(func.max(IndexTask.id)).where(_task_filter(**task)))
+
+
+def _done(upto: int | None, **task: int) -> None:
+    """Clear the tasks the write just made covered: those queued before it read the database (a
+    change saved meanwhile keeps its task, for the next round)."""
+    if upto is None:
+        return
     try:
-        db.session.execute(delete(IndexTask).where(column == value))
+        db.session.execute(delete(IndexTask).where(_task_filter(**task), IndexTask.id <= upto))
         db.session.commit()
     except SQLAlchemyError as err:  # the task stays: the next catch-up redoes the (idempotent) update
         db.session.rollback()
@@ -121,8 +133,7 @@ def _apply(what: str, update: Callable[[], None]) -> bool:
             # so that the command that made it leaves a searchable site; a request leaves it to a thread.
             if not has_request_context() and not rebuild_running():
                 log.info("No search index yet: building it")
-                rebuild()
-                return True
+                return rebuild() is not None  # built elsewhere meanwhile: the task stays for the catch-up
             start_background_rebuild()
             return False
         log.warning("Search index not updated for %s: %s", what, err.reason)
@@ -172,8 +183,9 @@ def _follow(what: str, write: Callable[[float | None], None], **task: int) -> bo
     """
     in_request = has_request_context()
     wait = min(REQUEST_LOCK_WAIT_S, get_store().writer_timeout) if in_request else None
+    upto = _last_task(**task)
     if _apply(what, lambda: write(wait)):
-        _done(**task)
+        _done(upto, **task)
         return True
     if in_request:
         start_background_catch_up()
@@ -211,16 +223,23 @@ def catch_up(older_than_s: float = 2.0) -> int:
     since = utcnow() - timedelta(seconds=older_than_s)
     tasks = db.session.execute(select(IndexTask.webinar_id, IndexTask.resource_id).where(IndexTask.created_at <= since).distinct()).all()
     for webinar_id, resource_id in tasks:
-        if webinar_id is not None:
-            webinar = db.session.get(Webinar, webinar_id)
-            if webinar is None:
-                webinar_deleted(webinar_id)
-            else:
-                _follow(webinar.slug, lambda wait, w=webinar: _write_webinar(w, wait), webinar_id=webinar_id)
-        elif resource_id is not None:
-            resource = db.session.get(Resource, resource_id)
-            resource_changed(resource) if resource is not None else resource_deleted(resource_id)
+        # Every process that serves searches catches up: one of them takes each webinar or resource.
+        with get_store().claim(f"w{webinar_id}" if webinar_id is not None else f"r{resource_id}") as mine:
+            if mine:
+                _catch_up_one(webinar_id, resource_id)
     return len(tasks)
+
+
+def _catch_up_one(webinar_id: int | None, resource_id: int | None) -> None:
+    if webinar_id is not None:
+        webinar = db.session.get(Webinar, webinar_id)
+        if webinar is None:
+            webinar_deleted(webinar_id)
+        else:
+            _follow(webinar.slug, lambda wait: _write_webinar(webinar, wait), webinar_id=webinar_id)
+    elif resource_id is not None:
+        resource = db.session.get(Resource, resource_id)
+        resource_changed(resource) if resource is not None else resource_deleted(resource_id)
 
 
 def maybe_catch_up() -> None:
@@ -328,6 +347,9 @@ def start_background_catch_up() -> bool:
             log.exception("Background index catch-up failed")
         finally:
             _catch_up_lock.release()
+        if _catch_up_again.is_set():  # a task queued between the last round and the release
+            with app.app_context():
+                start_background_catch_up()
 
     threading.Thread(target=run, name="index-catch-up", daemon=True).start()
     return True

@@ -30,6 +30,7 @@ from portal.forms import (
 from portal.params import bounded_int, record_id
 from portal.models import RESOURCE_KINDS, AuditEvent, Cue, Resource, ResourceLink, Speaker, Theme, Transcript, User, Webinar
 from portal.services import accounts, audit, indexing
+from portal.templating import thousands
 from portal.services import resources as resource_service
 from media_meta.errors import MediaMetaError
 from media_meta.timecodes import parse_timecode
@@ -200,11 +201,12 @@ def transcript_confirm(webinar_id: int):
     except VersionConflict as err:
         flash(str(err), "error")
         return redirect(url_for("admin.transcripts", webinar_id=webinar.id))
+    lines = thousands(result.transcript.cue_count)
     if indexing.pending(webinar) is None:
-        flash(f"Version {result.transcript.version} active ({result.transcript.cue_count} répliques) ; la recherche est à jour.", "success")
+        flash(f"Version {result.transcript.version} active ({lines} répliques) ; la recherche est à jour.", "success")
     else:
         flash(
-            f"Version {result.transcript.version} active ({result.transcript.cue_count} répliques) : elle est en ligne, et la "
+            f"Version {result.transcript.version} active ({lines} répliques) : elle est en ligne, et la "
             "recherche la trouvera dès la fin de son indexation (ci-dessous).",
             "success",
         )

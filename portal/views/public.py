@@ -139,8 +139,9 @@ def _markers(part: TranscriptPart, links: list) -> dict[int, list]:
 
 
 def _in_part(part: TranscriptPart, ms: int) -> bool:
-    """Whether a moment's line is in this part (a moment before the first line belongs to the first part)."""
-    return (part.index == 0 or ms >= part.first_ms) and (part.end_ms is None or ms < part.end_ms - GAP_LOOKAHEAD_MS)
+    """Whether a moment's line is in this part: from a second before its first line (the line about to
+    start) to a second before the next part's (a moment before the first line belongs to the first part)."""
+    return (part.index == 0 or ms >= part.first_ms - GAP_LOOKAHEAD_MS) and (part.end_ms is None or ms < part.end_ms - GAP_LOOKAHEAD_MS)
 
 
 def _chapter_at(chapters: list, ms: int) -> int | None:

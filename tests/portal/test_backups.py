@@ -4,6 +4,7 @@ refused without changing anything."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def test_backup_then_restore_into_an_empty_install_is_byte_identical_and_searcha
         close_app(target)
 
 
-@pytest.mark.parametrize("damage", ["checksum", "newer", "missing", "outside"])
+@pytest.mark.parametrize("damage", ["checksum", "newer", "missing", "outside", "climbing"])
 def test_a_damaged_or_newer_backup_is_refused_and_nothing_is_restored(tmp_path, damage):
     source = filled(tmp_path / "source")
     target = _make_app(tmp_path / "target")
@@ -100,14 +101,18 @@ def test_a_damaged_or_newer_backup_is_refused_and_nothing_is_restored(tmp_path, 
         else:
             if damage == "newer":
                 manifest["schema_revision"] = "9999"
-            else:
+            elif damage == "outside":
                 manifest["files"]["../../etc/passwd"] = "0" * 64
+            else:  # inside the backup, but would be copied next to the media folder
+                (folder / "x").write_bytes(b"pas un media")
+                manifest["files"]["media/../x"] = hashlib.sha256(b"pas un media").hexdigest()
             (folder / "manifest.json").write_text(json.dumps(manifest))
         assert invoke(target, "init").exit_code == 0
         result = invoke(target, "restore", str(folder))
         assert result.exit_code == 1
         expected = {"checksum": f"somme de contrôle incorrecte pour {media}", "newer": "version plus récente du portail (schéma 9999)",
-                    "missing": f"fichier manquant dans la sauvegarde : {media}", "outside": "hors de la sauvegarde"}[damage]
+                    "missing": f"fichier manquant dans la sauvegarde : {media}", "outside": "hors de la sauvegarde",
+                    "climbing": "hors de la sauvegarde : media/../x"}[damage]
         assert expected in result.output
         assert all(not rows for name, rows in table_rows(target).items() if name != "themes")
         assert folder_files(Path(target.config["MEDIA_DIR"])) == {}

@@ -161,3 +161,41 @@ def test_unpublishing_or_deleting_while_the_index_is_locked_answers_normally_and
     assert client.get("/api/v1/search?q=pharos").get_json()["total_hits"] == 0
     with demo_app.app_context():
         assert indexing.check() == []
+
+
+def test_a_change_saved_while_the_index_is_being_written_keeps_its_task(demo_app):
+    """A long update (say 40 s of a 110,000-line transcript) must not clear the task of a version
+    confirmed meanwhile: that one is applied by the next round."""
+    import sqlalchemy as sa
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+    from portal.models import IndexTask, Webinar
+
+    with demo_app.app_context():
+        webinar = db.session.scalar(select(Webinar).filter_by(slug="session-2-loi"))
+        indexing.queue(webinar_id=webinar.id)
+        db.session.commit()
+
+        def write(wait):
+            indexing._write_webinar(webinar, wait)
+            with db.engine.begin() as other:  # another request, during the write
+                other.execute(sa.text("INSERT INTO index_tasks (webinar_id, created_at) VALUES (:w, '2026-12-02 12:00:00+00:00')"), {"w": webinar.id})
+
+        assert indexing._follow(webinar.slug, write, webinar_id=webinar.id)
+        assert db.session.scalar(select(func.count()).select_from(IndexTask).filter_by(webinar_id=webinar.id)) == 1
+        assert indexing.catch_up(older_than_s=0) == 1
+        assert db.session.scalar(select(func.count()).select_from(IndexTask)) == 0
+
+
+def test_one_process_at_a_time_catches_up_a_webinar(demo_app, tmp_path):
+    from search_index.store import IndexStore
+
+    with demo_app.app_context():
+        root = indexing.get_store().root
+    other = IndexStore(root)  # another worker's store: its own lock file handle
+    with other.claim("w1") as first:
+        with indexing.get_store(demo_app).claim("w1") as second:
+            assert first is True and second is False
+    with indexing.get_store(demo_app).claim("w1") as again:
+        assert again is True

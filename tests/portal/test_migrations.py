@@ -129,3 +129,27 @@ def test_a_new_database_from_init_is_at_the_latest_revision(tmp_path):
 def _engine(app):
     with app.app_context():
         return db.engine
+
+
+def test_a_database_of_the_morning_before_migrations_is_upgraded_too(tmp_path):
+    """The code of 2026-12-02 before this revision made sign_ins, request_counts and index_tasks with
+    create_all, and no alembic_version: recognised as the baseline, its later tables are kept."""
+    from portal.models import IndexTask, RequestCount, SignIn
+
+    app = _make_app(tmp_path)
+    try:
+        invoke(app, "db", "upgrade", "0001")
+        fill_baseline(app)
+        with app.app_context():
+            db.metadata.create_all(db.engine, tables=[SignIn.__table__, RequestCount.__table__, IndexTask.__table__])
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("INSERT INTO index_tasks (id, webinar_id, created_at) VALUES (7, 1, '2026-12-02 03:00:00+00:00')"))
+                connection.execute(sa.text("DROP TABLE alembic_version"))
+        invoke(app, "db", "upgrade")
+        assert version(app) == HEAD
+        with app.app_context():
+            with db.engine.connect() as connection:
+                assert connection.execute(sa.text("SELECT id FROM index_tasks")).scalars().all() == [7]
+                assert compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata) == []
+    finally:
+        close_app(app)

@@ -340,3 +340,19 @@ def test_the_watch_page_of_a_very_long_transcript_stays_under_a_megabyte(app, ma
         response = client.get(url)
         assert response.status_code == 200 and len(response.data) < 1_000_000, (url, len(response.data))
     assert len(positions(client.get("/webinars/tres-long?t=7:00:00").get_data(as_text=True))) == 2000
+
+
+def test_a_resource_pinned_just_before_a_part_begins_is_shown_in_that_part(app, parted):
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Webinar
+    from portal.services.resources import ResourceData, link_resource, save_resource
+
+    with app.app_context():
+        webinar = db.session.scalar(select(Webinar).filter_by(slug="long"))
+        resource = save_resource(None, ResourceData(title="Fiche frontière", kind="other", url="https://example.org/fiche"))
+        link_resource(resource, webinar, 40_500, "")  # in the silence before line 4, the first of part 2
+    assert "Ressource : Fiche frontière" not in parted.get("/webinars/long?part=1").get_data(as_text=True)
+    second = parted.get("/webinars/long?part=2").get_data(as_text=True)
+    assert re.search(r'<li id="cue-4".*?Ressource : Fiche frontière.*?</li>', second, re.S)

@@ -1,5 +1,6 @@
 """The index store: pooled searchers, replaced when the index changes, closed with the store."""
 
+import os
 import threading
 import time
 
@@ -205,6 +206,10 @@ def test_during_a_rebuild_for_another_schema_the_old_generation_keeps_answering(
     assert old_generation.is_dir()  # an old worker still reads it
     old.close()  # the old workers stopped
     new._remove_old_generations(keep=new.current_generation().name, grace_s=0)
+    assert old_generation.is_dir()  # kept a day: code from before these locks takes none
+    day_ago = time.time() - 25 * 3600
+    os.utime(old.current_link, (day_ago, day_ago), follow_symlinks=False)
+    new._remove_old_generations(keep=new.current_generation().name, grace_s=0)
     assert not old_generation.exists() and not old.current_link.exists()
     assert _found(new, "tapir") == 1
     new.close()
@@ -253,3 +258,18 @@ def test_an_index_built_with_another_analysis_is_not_read(tmp_path, monkeypatch)
         monkeypatch.undo()
         schema.fingerprint.cache_clear()
     assert schema.fingerprint() == before
+
+
+def test_a_rebuild_that_waited_for_one_that_failed_builds_the_index_itself(tmp_path):
+    import fcntl
+
+    from search_index.store import IndexStore
+
+    store = IndexStore(tmp_path / "ix")
+    store.root.mkdir(parents=True)
+    holder = open(store.root / f".rebuild-{store.key}.lock", "a+")
+    fcntl.flock(holder, fcntl.LOCK_EX)  # another process's rebuild, which will end without an index
+    threading.Timer(0.3, holder.close).start()
+    stats = store.rebuild([_webinar(1, "ornithorynque")])
+    assert stats.webinars == 1 and _found(store, "ornithorynque") == 1
+    store.close()

@@ -122,9 +122,17 @@
     return found;
   }
   function partOfPosition(position) { return partSize ? Math.floor(position / partSize) + 1 : 1; }
-  function inThisPart(seconds) { return partCount === 1 || partAt(seconds) === partNumber; }
+  /* Whether the line said at `seconds` is among the lines shown (the server's rule: in the second
+   * before a part begins, the line still being said, else the one about to start). */
+  function inThisPart(seconds) {
+    if (partCount === 1) { return true; }
+    var from = partStarts[partNumber - 1], to = partNumber < partCount ? partStarts[partNumber] : Infinity;
+    if (seconds >= to) { return false; }
+    if (seconds >= to - 1) { return ends.length > 0 && ends[ends.length - 1] >= seconds; }
+    return partNumber === 1 || seconds >= from - 1;
+  }
 
-  var partLoading = null, partWanted = null;
+  var partLoading = null, partWanted = null, partFailed = null;
   /* Swap the panel's lines for another part's, in place (the media plays on). */
   function loadPart(number) {
     if (!partUrl || number === partNumber || number < 1 || number > partCount) { return Promise.resolve(number === partNumber); }
@@ -146,10 +154,17 @@
         cues.forEach(function (li) { var a = li.querySelector("a.ts"); if (a) { a.tabIndex = -1; } });
         setRoving(cues[0]);
         relinkHits();
+        partFailed = null;
         if (scroller) { scroller.scrollTop = 0; expectedScroll = 0; }
         return true;
       })
-      .catch(function () { announce("Cette partie de la transcription n'a pas pu être chargée ; réessayez."); return false; })
+      .catch(function () {
+        // Said once; the playback does not ask again for a while (the transcript may have changed: reload).
+        var repeated = partFailed && partFailed.number === number;
+        partFailed = { number: number, at: Date.now() };
+        if (!repeated) { announce("Cette partie de la transcription n'a pas pu être chargée ; rechargez la page."); }
+        return false;
+      })
       .then(function (ok) { if (partWanted === number) { partLoading = null; partWanted = null; } return ok; });
     return partLoading;
   }
@@ -251,7 +266,8 @@
 
   function showTime(t) {
     var here = inThisPart(t);
-    if (!here && follow && player && !partLoading) { loadPart(partAt(t)).then(function (ok) { if (ok) { showTime(player.currentTime()); } }); }
+    var resting = partFailed && Date.now() - partFailed.at < 15000;
+    if (!here && follow && player && !partLoading && !resting) { loadPart(partAt(t)).then(function (ok) { if (ok) { showTime(player.currentTime()); } }); }
     var index = here ? indexAt(t) : -1;
     mark(index);
     showChapter(index >= 0 ? Math.max(t, starts[index]) : t);  // a line about to start belongs to its chapter
