@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from media_meta.errors import MediaMetaError, TranscriptError
 from media_meta.sources import parse_media_source
@@ -21,7 +22,7 @@ from media_meta.timecodes import format_clock, parse_timecode
 from media_meta.vtt import parse_chapters
 from portal.extensions import db
 from portal.models import RESOURCE_KINDS, Chapter, Resource, ResourceLink, Speaker, Theme, Webinar, WebinarSpeaker
-from portal.services import indexing
+from portal.services import indexing, units
 from portal.services.resources import ResourceData, ResourceError, check_file, check_url, link_resource, save_resource
 from portal.services.transcripts import check_transcript, ingest_transcript
 
@@ -119,12 +120,16 @@ def import_catalogue(data: Any, base_dir: Path) -> ImportReport:
     if duplicates:
         raise CatalogueError(f"slug en double dans le catalogue : {', '.join(duplicates)}.")
     report = ImportReport()
-    for spec in specs:
-        outcome = _apply(spec)
-        getattr(report, outcome).append(spec.slug)
-    for spec in resource_specs:
-        if _apply_resource(spec):
-            report.resources_changed += 1
+    try:
+        with units.together():  # all of it, or none
+            for spec in specs:
+                outcome = _apply(spec)
+                getattr(report, outcome).append(spec.slug)
+            for spec in resource_specs:
+                if _apply_resource(spec):
+                    report.resources_changed += 1
+    except SQLAlchemyError as err:
+        raise CatalogueError(f"la base de données a refusé l'écriture ({getattr(err, 'orig', err)}) : rien n'a été enregistré.") from None
     return report
 
 
@@ -343,7 +348,7 @@ def _apply_resource(spec: _ResourceSpec) -> bool:
             changed = True
         elif link.note != note:
             link.note = note
-            db.session.commit()
+            units.commit()
             changed = True
     return changed
 
@@ -394,13 +399,13 @@ def _apply(spec: _WebinarSpec) -> str:
     if changed:
         db.session.flush()
         indexing.queue(webinar_id=webinar.id)
-    db.session.commit()
+    committed = units.commit()
 
     if spec.transcript is not None:
         tpath, raw = spec.transcript
         result = ingest_transcript(webinar, raw, tpath.name, source="catalogue", skip_if_active_identical=True)
         changed |= not result.unchanged
-    elif changed:
+    elif changed and committed:
         indexing.webinar_changed(webinar)
     if created:
         return "created"

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from media_meta.timecodes import format_clock
 from portal.extensions import db
 from portal.models import RESOURCE_KINDS, Resource, ResourceLink, Theme, Webinar
-from portal.services import audit
+from portal.services import audit, units
 
 log = logging.getLogger(__name__)
 MAX_PDF_TEXT = 200_000  # characters kept for search from one PDF
@@ -214,8 +214,8 @@ def _commit_and_reindex(resource: Resource) -> None:
     from portal.services import indexing
 
     indexing.queue(resource_id=resource.id)
-    db.session.commit()
-    indexing.resource_changed(resource)
+    if units.commit():
+        indexing.resource_changed(resource)
 
 
 def webinar_resources(webinar: Webinar) -> list[ResourceLink]:

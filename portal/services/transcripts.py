@@ -19,7 +19,7 @@ from media_meta.export import to_vtt
 from media_meta.vtt import parse_transcript
 from portal.extensions import db
 from portal.models import Cue, PendingUpload, Transcript, User, Webinar
-from portal.services import audit, indexing
+from portal.services import audit, indexing, units
 
 
 class VersionConflict(RuntimeError):
@@ -98,14 +98,15 @@ def ingest_transcript(
         if also is not None:
             also(transcript)
         indexing.queue(webinar_id=webinar.id)
-        db.session.commit()
+        committed = units.commit()
     except (IntegrityError, StaleDataError) as err:  # the same version number, or the same upload, saved by another request
         db.session.rollback()
         raise VersionConflict(
             "Une autre version de cette transcription vient d'être enregistrée (par vous dans un autre onglet, ou par "
             "quelqu'un d'autre) : rien n'a été changé par cet envoi. Vérifiez la liste des versions avant de recommencer."
         ) from err
-    indexing.webinar_changed(webinar)
+    if committed:
+        indexing.webinar_changed(webinar)
     return IngestResult(transcript, parsed)
 
 

@@ -206,3 +206,33 @@ def test_themes_created_by_admins_are_known_to_webinars_and_resources(app, tmp_p
         import_catalogue_file(path)
         assert [t.slug for t in db.session.scalar(select(Webinar)).themes] == ["moderation"]
         assert [t.slug for t in db.session.scalar(select(Resource)).themes] == ["moderation"]
+
+
+def test_a_catalogue_whose_last_write_fails_leaves_the_database_as_it_was(app, tmp_path):
+    """Everything validated, then the database refuses the last row (a full disk, say): the webinars,
+    transcripts and resources written before it are rolled back with it, and the index has none."""
+    import sqlalchemy as sa
+
+    from portal.models import Resource, ResourceLink
+    from portal.services import indexing
+
+    catalogue = json.loads(write_catalogue(tmp_path, {}).read_text())
+    catalogue["webinars"].append(dict(catalogue["webinars"][0], slug="essai-2"))
+    catalogue["resources"] = [{"title": "Guide", "kind": "other", "url": "https://example.org/guide", "webinars": [{"slug": "essai-2", "at": "0:00:30"}]}]
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(catalogue), encoding="utf-8")
+    with app.app_context():
+        indexing.rebuild()
+        with db.engine.begin() as connection:  # the database refuses the very last write
+            connection.execute(sa.text("CREATE TRIGGER refuse BEFORE INSERT ON resource_links BEGIN SELECT RAISE(ABORT, 'disque plein'); END"))
+        with pytest.raises(CatalogueError) as info:
+            import_catalogue_file(path)
+        assert "rien n'a été enregistré" in str(info.value) and "disque plein" in str(info.value)
+        assert [db.session.scalar(select(func.count()).select_from(m)) for m in (Webinar, Transcript, Cue, Resource, ResourceLink)] == [0, 0, 0, 0, 0]
+        assert indexing.get_store().doc_count() == 0 and indexing.check() == []
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("DROP TRIGGER refuse"))
+        report = import_catalogue_file(path)  # and once the database accepts it, the same file imports whole
+        assert report.created == ["essai", "essai-2"] and report.resources_changed == 1
+        assert db.session.scalar(select(func.count()).select_from(ResourceLink)) == 1
+        assert indexing.check() == []
