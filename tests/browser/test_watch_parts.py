@@ -54,6 +54,12 @@ def test_a_moment_opens_its_part_and_the_part_links_swap_the_lines_in_place(part
     wait_until(parted_page, f"{PART} === '3'")
     assert parted_page.evaluate("document.activeElement.closest('.cue').id") == "cue-600"
     assert parted_page.evaluate("document.getElementById('transcript-scroll').scrollTop") == 0  # the part's links in view
+    # and its first line on the screen, not under the pinned player (a phone scrolled to reach the link)
+    assert parted_page.evaluate("""(() => {
+        const line = document.getElementById('cue-600').getBoundingClientRect(), stage = document.getElementById('stage');
+        const pinned = getComputedStyle(stage).position === 'sticky';
+        return line.bottom <= innerHeight && (!pinned || line.top >= stage.getBoundingClientRect().bottom - 1);
+    })()""")
     wait_until(parted_page, "document.getElementById('announcer').textContent.startsWith('Partie 3 sur 4, à partir de 45:00')")
     # the arrows go on past the first line, into the previous part
     parted_page.keyboard.press("ArrowUp")

@@ -450,6 +450,13 @@
     if (follow) { setFollow(false); }
     setRoving(li);
     rovingLink.focus({ preventScroll: true });
+    // On a phone the bottom link is reached by scrolling the window: the panel comes back under the
+    // pinned player, so that the new part's first lines are not hidden behind it.
+    var panel = document.getElementById("transcript-panel");
+    if (stage && panel && window.getComputedStyle(stage).position === "sticky") {
+      var hidden = stage.getBoundingClientRect().bottom - panel.getBoundingClientRect().top;
+      if (hidden > 0) { window.scrollBy(0, -hidden); }
+    }
     if (backwards) { placeInPanel(li, 0.9); } else if (scroller) { scroller.scrollTop = 0; expectedScroll = 0; }  // the part's links in view
     announce("Partie " + partNumber + " sur " + partCount + ", à partir de " + clock(cueStart(cues[0])));
   }
