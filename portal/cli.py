@@ -200,7 +200,8 @@ def backup_command(folder: Path) -> None:
     except BackupError as err:
         click.echo(f"Sauvegarde impossible : {err}", err=True)
         sys.exit(1)
-    click.echo(f"Sauvegarde faite dans {report.folder} : {report.files} fichier(s), {report.bytes / 1048576:.1f} Mo, schéma {report.revision}.")
+    size = f"{report.bytes / 1048576:.1f}".replace(".", ",")
+    click.echo(f"Sauvegarde faite dans {report.folder} : {report.files} fichier(s), {size} Mo, schéma {report.revision}.")
 
 
 @click.command("restore")
