@@ -13,7 +13,7 @@ import math
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
 from whoosh import query as Q
@@ -68,6 +68,7 @@ class SearchRequest:
     hits_per_group: int = 3
     groups_per_page: int = 10
     hits_per_page: int = 20
+    correct: bool = True  # a query that finds nothing is run again with its spelling corrected
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class SearchResult:
     page: int = 1
     pages: int = 1
     expanded: bool = False  # one webinar, hits paginated
+    corrected_from: str | None = None  # what was typed, when these are the results of its correction
 
     @property
     def is_empty(self) -> bool:
@@ -264,7 +266,39 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
         return result
     with store.searching() as searcher:
         _run(searcher, parsed, request, result)
+    if request.correct and result.suggestion and result.total_hits == 0 and result.is_empty:
+        # A typo: the corrected words at once, rather than a "did you mean" to tap on a phone.
+        corrected = search(store, replace(request, text=result.suggestion, correct=False))
+        if corrected.is_empty:
+            result.suggestion = None  # it finds nothing either: not worth a tap
+            return result
+        corrected.text = _accented(result.suggestion, request.text, corrected)
+        corrected.corrected_from = request.text
+        corrected.notices = result.notices + corrected.notices
+        return corrected
     return result
+
+
+def _accented(suggestion: str, typed: str, result: SearchResult) -> str:
+    """The suggestion with each corrected word as the passages found write it most often (« harcèlement »,
+    not the index's folded « harcelement »)."""
+    typed_words = {w.lower() for w in re.findall(r"\w+", typed)}
+    said = Counter(
+        word
+        for group in result.groups
+        for hit in group.hits
+        for word in re.findall(r"\w+", html.unescape(re.sub(r"<[^>]+>", "", hit.snippet_html)))
+    )
+
+    def surface(match: re.Match) -> str:
+        word = match.group(0)
+        if word.lower() in typed_words:
+            return word
+        forms = sorted(((n, form) for form, n in said.items() if fold(form) == fold(word)), reverse=True)
+        lower = [form for _, form in forms if form.islower()]  # « Harcèlement » opening a sentence is « harcèlement »
+        return lower[0] if lower else (forms[0][1] if forms else word)
+
+    return re.sub(r"\w+", surface, suggestion)
 
 
 @dataclass

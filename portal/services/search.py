@@ -54,6 +54,9 @@ class SearchPage:
     facet_webinars: list[tuple[Any, int]] = field(default_factory=list)  # (row with id, slug, title; count)
     notices: list[str] = field(default_factory=list)
     unavailable: str | None = None
+    corrected_from: str | None = None  # what was typed, when the page shows its corrected spelling's results
+    browse_themes: list[Theme] = field(default_factory=list)  # offered when nothing is found
+    latest: list[Webinar] = field(default_factory=list)
 
     @property
     def total_hits(self) -> int:
@@ -89,6 +92,7 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
         webinar_id=webinar.id if webinar else None,
         page=bounded_int(args.get("page"), 1, 1, 10_000),
         sort=page.sort,
+        correct=not args.get("exact"),  # "Rechercher plutôt « harcelemnt »": the words as typed
     )
     try:
         result = search(get_store(), request)
@@ -97,6 +101,9 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
         return page
     page.result = result
     page.notices += result.notices
+    if result.corrected_from is not None:
+        page.corrected_from, page.query = result.corrected_from, result.text
+        text = result.text  # the hits' links carry the words that found them
 
     # The page's webinars with their themes in one query; for the facet, only slugs and titles
     # (a common word is said in every webinar of a large catalogue).
@@ -128,6 +135,10 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
     page.facet_themes = [(themes[s], n) for s, n in result.facets["themes"].items() if s in themes]
     page.facet_speakers = list(result.facets["speakers"].items())
     page.facet_webinars = [(names[int(w)], n) for w, n in result.facets["webinars"].items() if int(w) in names]
+    if not page.groups and not page.webinar_matches and not page.resource_matches:
+        # Nothing found: somewhere to go from here.
+        page.browse_themes = sorted(themes.values(), key=lambda t: t.position)
+        page.latest = list(db.session.scalars(select(Webinar).where(Webinar.published.is_(True)).order_by(Webinar.starts_at.desc()).limit(4)))
     return page
 
 
@@ -178,6 +189,7 @@ def page_as_json(page: SearchPage) -> dict:
             "webinars": {w.slug: n for w, n in page.facet_webinars},
         },
         "suggestion": page.result.suggestion if page.result else None,
+        "corrected_from": page.corrected_from,
         "notices": page.notices + ([page.unavailable] if page.unavailable else []),
     }
 

@@ -103,11 +103,31 @@ def test_malformed_queries_are_answered_not_errors(demo_client, q):
     assert demo_client.get("/api/v1/search", query_string={"q": q}).status_code == 200
 
 
-def test_spelling_suggestion_from_the_index_vocabulary(demo_client):
+def test_a_typo_is_corrected_at_once_in_its_accented_form(demo_client):
     data = api(demo_client, q="harcelemnt")
-    assert data["total_hits"] == 0 and data["suggestion"] == "harcelement"
+    assert data["total_hits"] > 0 and data["corrected_from"] == "harcelemnt" and data["query"] == "harcèlement"
+    assert all("q=harc%C3%A8lement" in hit["url"] for w in data["webinars"] for hit in w["hits"])  # the words that found them
     html = demo_client.get("/search?q=harcelemnt").get_data(as_text=True)
-    assert "Vouliez-vous dire" in html and "/search?q=harcelement" in html
+    assert "Aucun passage pour « harcelemnt » : voici ceux de « <strong>harcèlement</strong> »" in html
+    assert 'href="/search?q=harcelemnt&amp;exact=1">Rechercher plutôt « harcelemnt »</a>' in html
+    assert 'value="harcèlement"' in html and "Vouliez-vous dire" not in html
+    # the words as typed, when asked: nothing, and the suggestion to tap
+    exact = api(demo_client, q="harcelemnt", exact="1")
+    assert exact["total_hits"] == 0 and exact["corrected_from"] is None and exact["suggestion"] == "harcelement"
+    assert "Vouliez-vous dire" in demo_client.get("/search?q=harcelemnt&exact=1").get_data(as_text=True)
+    # several words, one of them mistyped
+    two = api(demo_client, q="porter plainet")
+    assert two["corrected_from"] == "porter plainet" and two["query"] == "porter plainte" and two["total_hits"] > 0
+
+
+def test_a_search_that_finds_nothing_says_what_to_try_and_where_to_go(demo_client):
+    html = demo_client.get('/search?q="zorglub quetzal"&theme=law').get_data(as_text=True)
+    assert "Aucun passage ne contient « &#34;zorglub quetzal&#34; » avec ces filtres. Essayez :" in html
+    assert "la même recherche sans filtre" in html and "sans les guillemets" in html and "moins de mots" in html
+    assert 'href="/themes/algorithms"' in html and 'href="/webinars/session-4-contentieux"' in html
+    assert "Vouliez-vous dire" not in html  # no correction finds anything either
+    found = demo_client.get("/search?q=plainte").get_data(as_text=True)
+    assert "Aucun passage ne contient" not in found
 
 
 def test_speaker_name_and_title_find_the_webinar(demo_client):
