@@ -69,6 +69,7 @@ class SearchRequest:
     groups_per_page: int = 10
     hits_per_page: int = 20
     correct: bool = True  # a query that finds nothing is run again with its spelling corrected
+    suggest: bool = True  # a query that finds nothing gets a spelling suggestion (not the corrected run itself)
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,7 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
         _run(searcher, parsed, request, result)
     if request.correct and result.suggestion and result.total_hits == 0 and result.is_empty:
         # A typo: the corrected words at once, rather than a "did you mean" to tap on a phone.
-        corrected = search(store, replace(request, text=result.suggestion, correct=False))
+        corrected = search(store, replace(request, text=result.suggestion, correct=False, suggest=False))
         if corrected.is_empty:
             result.suggestion = None  # it finds nothing either: not worth a tap
             return result
@@ -395,7 +396,7 @@ def _run(searcher, parsed: ParsedQuery, request: SearchRequest, result: SearchRe
     if page == 1 and not result.expanded and not request.speaker:
         result.webinar_matches = _webinar_matches(searcher, others[_WEBINAR_DOC], parsed, request, cache.webinar_themes)
         result.resource_matches = _resource_matches(searcher, others[_RESOURCE_DOC], parsed, request)
-    if result.total_hits == 0 and not result.webinar_matches and not result.resource_matches:
+    if result.total_hits == 0 and not result.webinar_matches and not result.resource_matches and request.suggest:
         result.suggestion = _suggest(searcher, request.text, parsed.words)
 
 
