@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, g, request, url_for
 from flask_compress import Compress
 from flask_login import current_user
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import safe_join
 
 YEAR_S = 365 * 24 * 3600
@@ -37,7 +38,19 @@ def _digest(filename: str) -> str | None:
     return known[1]
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """Static files are the same for everyone: their responses never set or refresh a cookie, and
+    reading the session for them (Flask-Login's remember-cookie check does) adds no ``Vary: Cookie``,
+    so that a shared cache may keep one copy for all."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = _SessionInterface()
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "deflate"])

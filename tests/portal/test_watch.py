@@ -190,6 +190,16 @@ def test_static_files_under_their_content_hash_are_cached_for_a_year(demo_client
         assert "immutable" not in stale.headers.get("Cache-Control", "")
 
 
+def test_static_files_set_no_cookie_and_do_not_vary_by_cookie_even_for_a_signed_in_admin(demo_app):
+    client = signed_in_client(demo_app, "admin@example.org", ADMIN_PASSWORD, "admin")
+    page = client.get(URL)
+    assert "Cookie" in page.headers.get("Vary", "")  # a page may differ for a signed-in person
+    with client.get("/static/css/portal.css") as static:
+        assert static.status_code == 200
+        assert "Cookie" not in static.headers.get("Vary", "") and "Set-Cookie" not in static.headers
+    assert client.get("/account/password").status_code == 200  # still signed in
+
+
 def test_pages_holding_a_csrf_token_are_not_compressed(demo_app):
     # BREACH: a secret and reflected input must not share a compressed response.
     client = signed_in_client(demo_app, "admin@example.org", ADMIN_PASSWORD, "admin")
