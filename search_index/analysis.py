@@ -7,10 +7,14 @@ Measured traps of Whoosh 2.7.4 (see the search-engine notes in the README):
   So the index holds both forms at the same position, stem(fold(w)) and fold(stem(w)), and a
   query word asks for either.
 - Elisions (l', d', qu', jusqu'...) are split off by the tokenizer and dropped as stop words.
+- Phrases are exact, small words included: the pairs field joins every word to the next one (stop
+  words too) and an elided article to its word; the bridge and head fields keep every word.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from whoosh.analysis import Analyzer, CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StopFilter
@@ -78,14 +82,28 @@ class PrimaryStemFilter(Filter):
 
 
 class PairFilter(Filter):
-    """Each stem joined to the next (``port plaint`` -> ``port_plaint``): a two-word phrase becomes one term."""
+    """Each word's primary stem joined to the next one's, small words included (``en ligne`` ->
+    ``en_lign``), and an elided article joined to its word (``l'algorithme`` -> ``l'algorithm``):
+    a two-word phrase, or one word with its article, becomes one term.
+
+    Elisions are not words of a phrase: ``contre l'algorithme`` gives ``contr_algorithm``, so the
+    phrase ``"contre algorithme"`` finds it too; the elision term is what makes ``"l'algorithme"``
+    exact.
+    """
 
     def __call__(self, tokens):
         previous = None
+        elision = None
         for token in tokens:
-            if token.stopped:
+            word = token.text
+            if word in ELISIONS:
+                elision = word
                 continue
-            current = token.text
+            current = stem_forms(word)[0]
+            if elision is not None:
+                token.text = elision_term(elision, current)
+                yield token
+                elision = None
             if previous is not None:
                 token.text = pair_term(previous, current)
                 yield token
@@ -94,6 +112,10 @@ class PairFilter(Filter):
 
 def pair_term(first_stem: str, second_stem: str) -> str:
     return f"{first_stem}_{second_stem}"
+
+
+def elision_term(elision: str, stem: str) -> str:
+    return f"{elision}'{stem}"
 
 
 def _tokenizer() -> RegexTokenizer:
@@ -111,20 +133,66 @@ def folding_analyzer() -> Analyzer:
 
 
 def pairs_analyzer() -> Analyzer:
-    """Adjacent word pairs, for fast phrase lookups (a phrase is then checked word by word)."""
-    return _tokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1) | PrimaryStemFilter() | PairFilter()
+    """Adjacent word pairs, small words included, for exact phrase lookups (no positions read)."""
+    return _tokenizer() | LowercaseFilter() | PairFilter()
+
+
+def phrase_words_analyzer() -> Analyzer:
+    """Every word's primary stem, small words included and elisions left out: the positional
+    fields a phrase said across two cues is matched in."""
+    return _tokenizer() | LowercaseFilter() | StopFilter(stoplist=ELISIONS, minsize=1) | PrimaryStemFilter()
 
 
 STEMMING = stemming_analyzer()
 PAIRS = pairs_analyzer()
 FOLDING = folding_analyzer()
+PHRASE_WORDS = phrase_words_analyzer()
 _WORDS = _tokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1)
-_PHRASE_STEMS = _WORDS | PrimaryStemFilter()
+# A word with the elided article glued to it (l'algorithme, qu'elles, jusqu'à): the article is
+# kept apart so a phrase typed with one can require it.
+_ELIDED_WORD = re.compile(r"(?:\b(" + "|".join(sorted(ELISIONS, key=len, reverse=True)) + r")['’ʼ])?(\w+)", re.IGNORECASE)
 
 
-def phrase_stems(text: str) -> list[str]:
-    """The primary stems of a text's words in order, stop words left out: what a phrase is matched against."""
-    return [t.text for t in _PHRASE_STEMS(text, mode="index") if not t.stopped]
+@dataclass(frozen=True)
+class PhraseWord:
+    stem: str  # the primary stem, stem(fold(w)), small words included
+    elision: str | None = None  # the elided article said before it (l, d, qu...), lower-cased
+
+    def matches(self, said: "PhraseWord") -> bool:
+        """A typed word matches a said one of the same stem; a typed article must have been said too."""
+        return self.stem == said.stem and (self.elision is None or self.elision == said.elision)
+
+
+def phrase_words(text: str) -> list[PhraseWord]:
+    """Every word of a text in order, small words included, each with the elided article before it.
+
+    The same words the pairs and bridge fields hold: an elision written alone (``l`` without its
+    apostrophe) is left out there too.
+    """
+    out = []
+    for match in _ELIDED_WORD.finditer(text):
+        elision, word = match.group(1), match.group(2).lower()
+        if word in ELISIONS:
+            continue
+        out.append(PhraseWord(stem_forms(word)[0], elision.lower() if elision else None))
+    return out
+
+
+def says(said: list[PhraseWord], typed: list[PhraseWord]) -> bool:
+    """Whether the words ``typed`` follow one another in ``said``."""
+    n = len(typed)
+    return any(
+        all(t.matches(s) for t, s in zip(typed, said[i : i + n]))
+        for i in range(len(said) - n + 1)
+        if typed[0].stem == said[i].stem
+    )
+
+
+def edge_words(text: str, count: int, last: bool = False, articles: bool = True) -> str:
+    """The first (or last) ``count`` words of a text as written, with their elided articles unless ``articles`` is false."""
+    matches = [m for m in _ELIDED_WORD.finditer(text) if m.group(2).lower() not in ELISIONS]
+    chosen = matches[-count:] if last else matches[:count]
+    return " ".join(m.group(0) if articles else m.group(2) for m in chosen)
 
 
 def query_words(text: str) -> list[str]:

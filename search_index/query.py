@@ -18,7 +18,7 @@ from operator import itemgetter
 
 from whoosh import query as Q
 
-from search_index.analysis import STEMMING, fold, pair_term, query_words, stem_forms
+from search_index.analysis import STEMMING, PhraseWord, elision_term, fold, pair_term, phrase_words, query_words, stem_forms
 from search_index.scoring import WordsInOrder, match_scores, ranked
 from search_index.segments import per_segments, retain
 from search_index.store import IndexStore
@@ -223,37 +223,51 @@ def _word_clause(token: str) -> tuple[Clause | None, str | None]:
             terms = set().union(*(_word_term(w)[1] for w in lead))
             return Clause(Q.And(queries), terms=terms, prefixes={prefix}), None
         return Clause(Q.Prefix("folded", prefix), prefixes={prefix}), None
-    words = query_words(token.replace("*", " ").replace("?", " "))
+    plain = token.replace("*", " ").replace("?", " ")
+    words = query_words(plain)
     if not words:
         return None, "short_prefix" if token.strip("*?") == "" and "*" in token else "stop"
     if len(words) == 1:
         query, terms = _word_term(words[0])
         return Clause(query, terms=terms, words=words), None
-    return _phrase_from_words(words), None
+    # A compound typed without quotes (mise-en-avant, aujourd'hui) is a phrase, its articles optional.
+    return _exact_phrase([PhraseWord(w.stem) for w in phrase_words(plain)], words), None
 
 
 def _phrase_clause(phrase: str) -> tuple[Clause | None, str | None]:
-    words = query_words(phrase)
-    if not words:
+    typed = phrase_words(phrase)
+    words = query_words(phrase)  # the words that are not small words: highlighted, spell-checked
+    if not typed:
         return None, "stop"
-    if len(words) == 1:
+    if len(typed) == 1 and typed[0].elision is None:
+        if not words:
+            return None, "stop"
         query, terms = _word_term(words[0])
         return Clause(query, terms=terms, words=words), None
-    return _phrase_from_words(words), None
+    return _exact_phrase(typed, words), None
 
 
-def _phrase_from_words(words: list[str]) -> Clause:
-    stems = [stem_forms(w)[0] for w in words]
-    # Longer phrases said across two cues: in this cue's bridge (its last words + the next cue's
-    # first words) but not within the next cue's first words alone (that is the next cue's hit).
-    terms = {f for w in words for f in stem_forms(w)}
-    pairs = [Q.Term("pairs", pair_term(a, b)) for a, b in zip(stems, stems[1:])]
-    if len(pairs) == 1:
-        # Two words: one indexed pair, adjacent within a cue or across a cue's end, exactly; no
-        # position is read (Whoosh reads positions in pure Python, the slow part of phrases).
-        return Clause(pairs[0], terms=terms, words=words)
-    across = Q.AndNot(Q.Phrase("bridge", stems), Q.Phrase("head", stems))
-    return Clause(Q.Or([WordsInOrder(pairs, stems), across]), terms=terms, words=words)
+def _exact_phrase(typed: list[PhraseWord], words: list[str]) -> Clause:
+    """Exactly these words in this order, small words included; an article typed must be said."""
+    stems = [w.stem for w in typed]
+    terms = [Q.Term("pairs", elision_term(w.elision, w.stem)) for w in typed if w.elision]
+    terms += [Q.Term("pairs", pair_term(a, b)) for a, b in zip(stems, stems[1:])]
+    highlighted = {f for w in words for f in stem_forms(w)}
+    if len(terms) == 1:
+        if len(stems) == 1:  # one word and its article
+            return Clause(terms[0], terms=highlighted, words=words)
+        # Two words: one indexed pair, within a cue or across its end (the cross field), exactly;
+        # no position is read (Whoosh reads positions in pure Python, the slow part of phrases).
+        pair = terms[0].text
+        return Clause(Q.Or([terms[0], Q.Term("cross", pair)]), terms=highlighted, words=words)
+    # Said across two cues: in this cue's bridge (its last words + the next cue's first words)
+    # but neither within the next cue's first words alone (that is the next cue's hit) nor with
+    # all its pairs within this cue (the check above decides there, articles included).
+    # Articles are not checked across two cues.
+    pairs = terms[len(terms) - len(stems) + 1 :]
+    within = pairs[0] if len(pairs) == 1 else Q.And(pairs)
+    across = Q.AndNot(Q.Phrase("bridge", stems), Q.Or([Q.Phrase("head", stems), within]))
+    return Clause(Q.Or([WordsInOrder(terms, typed), across]), terms=highlighted, words=words)
 
 
 # -- searching ------------------------------------------------------------------------------

@@ -9,13 +9,13 @@ from functools import lru_cache
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
-from search_index.analysis import FOLDING, PAIRS, STEMMING
+from search_index.analysis import FOLDING, PAIRS, PHRASE_WORDS, STEMMING
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 7
-# How many words of the next cue a cue's "bridge" holds: phrases of up to BRIDGE_WORDS + 1
-# words said across two cues are found (the hit is the first cue).
-BRIDGE_WORDS = 4
+SCHEMA_VERSION = 8
+# How many words of the next cue a cue's "bridge" holds, small words included: phrases of up to
+# BRIDGE_WORDS + 1 words said across two cues are found (the hit is the first cue).
+BRIDGE_WORDS = 6
 
 
 def build_schema() -> Schema:
@@ -38,10 +38,13 @@ def build_schema() -> Schema:
         folded=TEXT(analyzer=FOLDING, phrase=False),
         # Last words of this cue + first words of the next, and those first words alone:
         # a phrase found in the bridge but not in the next cue's head alone spans the two.
-        bridge=TEXT(analyzer=STEMMING, phrase=True),
-        head=TEXT(analyzer=STEMMING, phrase=True),
-        # Adjacent stem pairs of the cue, plus the pair across its end: a two-word phrase is one term.
+        bridge=TEXT(analyzer=PHRASE_WORDS, phrase=True),
+        head=TEXT(analyzer=PHRASE_WORDS, phrase=True),
+        # Adjacent stem pairs of the cue (small words included) and each elided article with its
+        # word: a two-word phrase is one term. The pair across the cue's end is apart, in cross, so
+        # that all the pairs of a phrase in ``pairs`` mean it was said within this cue.
         pairs=TEXT(analyzer=PAIRS, phrase=False),
+        cross=TEXT(analyzer=PAIRS, phrase=False),
     )
 
 

@@ -25,30 +25,31 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
-from search_index.analysis import phrase_stems
+from search_index.analysis import PhraseWord, phrase_words, says
 from search_index.segments import per_segments
 
 Scores = dict[int, float]  # document number -> score
 
 
 class WordsInOrder(Q.And):
-    """A phrase of three words or more within one document: every adjacent pair of its stems (the
-    ``pairs`` field), then the document's stored text read to check that the pairs follow each other.
+    """A phrase that one pair term cannot hold (three words or more, or an elided article typed
+    with its word): every pair and article term of it (the ``pairs`` field), then the document's
+    stored text read to check that its words follow each other, articles included.
 
     The text field keeps no positions (reading them tripled the cost of every search), so Whoosh
-    alone would take this for the And of the pairs; ``match_scores`` does the check.
+    alone would take this for the And of the terms; ``match_scores`` does the check.
     """
 
-    def __init__(self, pairs: list[Q.Query], stems: list[str], boost: float = 1.0):
-        super().__init__(pairs, boost=boost)
-        self.stems = list(stems)
+    def __init__(self, terms: list[Q.Query], words: list[PhraseWord], boost: float = 1.0):
+        super().__init__(terms, boost=boost)
+        self.words = list(words)
 
-    # Whoosh rebuilds compound queries as ``type(q)(subqueries, boost=...)``: keep the stems.
+    # Whoosh rebuilds compound queries as ``type(q)(subqueries, boost=...)``: keep the words.
     def apply(self, fn):
-        return WordsInOrder([fn(q) for q in self.subqueries], self.stems, boost=self.boost)
+        return WordsInOrder([fn(q) for q in self.subqueries], self.words, boost=self.boost)
 
     def normalize(self):
-        return WordsInOrder([q.normalize() for q in self.subqueries], self.stems, boost=self.boost)
+        return WordsInOrder([q.normalize() for q in self.subqueries], self.words, boost=self.boost)
 
 
 def match_scores(searcher, query: Q.Query) -> Scores:
@@ -74,7 +75,7 @@ def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores
         return _term_scores(searcher, node.fieldname, node.text, within)
     if kind is WordsInOrder:
         candidates = _evaluate(searcher, Q.And(node.subqueries), within)
-        return {docnum: score for docnum, score in candidates.items() if _says(searcher, docnum, node.stems)}
+        return {docnum: score for docnum, score in candidates.items() if _says(searcher, docnum, node.words)}
     if kind is Q.AndNot:
         positive = _evaluate(searcher, node.a, within)
         for docnum in _evaluate(searcher, node.b, set(positive)):
@@ -103,11 +104,9 @@ def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores
     return _whoosh_scores(searcher, node, within)
 
 
-def _says(searcher, docnum: int, stems: list[str]) -> bool:
-    """Whether a document's stored text holds these stems one after the other."""
-    said = phrase_stems(searcher.stored_fields(docnum).get("text") or "")
-    first, n = stems[0], len(stems)
-    return any(said[i : i + n] == stems for i, stem in enumerate(said) if stem == first)
+def _says(searcher, docnum: int, words: list[PhraseWord]) -> bool:
+    """Whether a document's stored text holds these words one after the other."""
+    return says(phrase_words(searcher.stored_fields(docnum).get("text") or ""), words)
 
 
 def _estimate(searcher, node: Q.Query) -> int:

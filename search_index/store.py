@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from search_index.analysis import query_words
+from search_index.analysis import edge_words
 from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
 from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema, fingerprint
 
@@ -547,14 +547,16 @@ def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int) -> None:
         fields["speaker"] = cue.speaker
     fields["pairs"] = cue.text
     if cue.next_text:
-        next_words = query_words(cue.next_text)
-        head = " ".join(next_words[:BRIDGE_WORDS])
-        tail = " ".join(query_words(cue.text)[-BRIDGE_WORDS:])
-        fields["bridge"] = f"{tail} {head}"
+        head = edge_words(cue.next_text, BRIDGE_WORDS)
+        fields["bridge"] = f"{edge_words(cue.text, BRIDGE_WORDS, last=True)} {head}"
         fields["head"] = head
-        # The pair made of this cue's last word and the next cue's first: a two-word phrase said
-        # across the two is found at this cue, and only here.
-        fields["pairs"] = f"{cue.text} {next_words[0]}" if next_words else cue.text
+        # The pair made of this cue's last word and the next cue's first (without their articles,
+        # each counted in its own cue): a two-word phrase said across the two is found at this
+        # cue, and only here.
+        last = edge_words(cue.text, 1, last=True, articles=False)
+        first = edge_words(cue.next_text, 1, articles=False)
+        if last and first:
+            fields["cross"] = f"{last} {first}"
     writer.add_document(**fields)
 
 

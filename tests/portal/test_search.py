@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import shutil
 import threading
 import time
@@ -61,6 +62,21 @@ def test_quoted_phrase_porter_plainte(demo_client):
         assert "<mark>porter</mark>" in hit["snippet_html"]
     # the same words in another order do not make the phrase
     assert api(demo_client, q='"plainte porter"')["total_hits"] == 0
+
+
+def _plain(hit) -> str:
+    return re.sub(r"<[^>]+>", "", hit["snippet_html"])
+
+
+def test_quoted_phrases_keep_their_small_words_over_http(demo_client):
+    online = [_plain(h) for _, h in all_hits(api(demo_client, q='"en ligne"'))]
+    assert online and all(re.search(r"\ben ligne", t, re.IGNORECASE) for t in online)
+    offline = [_plain(h) for _, h in all_hits(api(demo_client, q='"hors ligne"'))]
+    assert offline and all("hors ligne" in t.lower() for t in offline)
+    negation = [_plain(h) for _, h in all_hits(api(demo_client, q='"n\'est pas"'))]
+    assert negation and all("n'est pas" in t.lower() for t in negation)
+    # unquoted, the small words are still ignored: "en ligne" finds every "ligne"
+    assert api(demo_client, q="en ligne")["total_hits"] == api(demo_client, q="ligne")["total_hits"] > len(online)
 
 
 def test_phrase_said_across_two_cues_is_found_at_the_first(demo_app):

@@ -246,13 +246,78 @@ def test_a_phrase_of_three_words_needs_them_in_a_row_not_only_its_pairs(new_stor
         new_store(),
         [
             "Il faut porter plainte vite, plainte directement.",  # both pairs, not the phrase
-            "Vous pouvez porter une plainte directement au procureur.",  # "une" is a stop word
+            "Vous pouvez porter une plainte directement au procureur.",
             "Rien à voir.",
         ],
     )
-    assert _starts(store, '"porter plainte directement"') == [1000]
-    assert _starts(store, '"une plainte directement au procureur"') == [1000]  # au is a stop word too
+    assert _starts(store, '"porter plainte directement"') == []  # "une" was said between: not this phrase
+    assert _starts(store, '"porter une plainte directement"') == [1000]
+    assert _starts(store, '"une plainte directement au procureur"') == [1000]
     assert _starts(store, '"porter plainte vite"') == [0]
+
+
+def test_a_quoted_phrase_keeps_its_small_words(new_store):
+    store = _index(
+        new_store(),
+        [
+            "Le harcèlement en ligne est massif.",
+            "Même hors ligne, la violence continue.",
+            "Ce n'est pas une fatalité.",
+            "C'est pas simple, même en ligne.",
+            "Les contenus mis en avant par l'algorithme.",
+            "Une ligne en avant.",
+        ],
+    )
+    assert _starts(store, '"en ligne"') == [0, 3000]  # never "hors ligne"
+    assert _starts(store, '"hors ligne"') == [1000]
+    assert _starts(store, '"même en ligne"') == [3000]
+    assert _starts(store, '"n\'est pas"') == [2000]  # the article typed is required: not "c'est pas"
+    assert _starts(store, '"est pas"') == [2000, 3000]  # without it, either
+    assert _starts(store, '"mise en avant"') == [4000]  # mise and mis share their stem; never "ligne en avant"
+    assert _starts(store, '"ligne en avant"') == [5000]
+    assert _starts(store, "en ligne") == _starts(store, "ligne")  # unquoted, small words are ignored
+
+
+def test_an_elided_article_is_optional_unless_typed(new_store):
+    store = _index(
+        new_store(),
+        [
+            "Contre l'algorithme, rien.",
+            "Un algorithme de tri.",
+            "Le rôle d'algorithme caché.",
+            "Le droit à l'oubli existe.",
+            "Le fil d’actualité défile.",
+        ],
+    )
+    assert _starts(store, '"algorithme"') == [0, 1000, 2000]
+    assert _starts(store, '"l\'algorithme"') == [0]
+    assert _starts(store, '"contre algorithme"') == [0]  # the article folds into its word
+    assert _starts(store, '"contre l\'algorithme"') == [0]
+    assert _starts(store, '"droit à l\'oubli"') == [3000]
+    assert _starts(store, '"droit à d\'oubli"') == []
+    assert _starts(store, '"fil d\'actualité"') == [4000]  # typed ' matches said ’
+    assert _starts(store, "l'algorithme") == [0, 1000, 2000]  # unquoted: the article is a small word
+
+
+def test_phrases_with_small_words_across_two_cues(new_store):
+    store = _index(
+        new_store(),
+        [
+            "Le harcèlement en",
+            "ligne touche surtout les femmes.",
+            "Puis des contenus mis",
+            "en avant par les plateformes.",
+            "Hors",
+            "ligne aussi.",
+        ],
+    )
+    assert _starts(store, '"en ligne"') == [0]  # at the first of the two cues
+    assert _starts(store, '"harcèlement en ligne"') == [0]
+    assert _starts(store, '"harcèlement en ligne touche"') == [0]
+    assert _starts(store, '"mis en avant"') == [2000]
+    assert _starts(store, '"en avant"') == [3000]  # within the next cue only, not again at the first
+    assert _starts(store, '"hors ligne"') == [4000]
+    assert _starts(store, '"en ligne aussi"') == []
 
 
 # -- inside one webinar ------------------------------------------------------------------------
