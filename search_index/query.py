@@ -18,10 +18,11 @@ from operator import itemgetter
 
 from whoosh import query as Q
 
-from search_index.analysis import STEMMING, PhraseWord, elision_term, fold, pair_term, phrase_words, query_words, stem_forms
+from search_index.analysis import STEMMING, PhraseWord, elision_term, fold, pair_term, phrase_words, query_words, says, stem_forms
 from search_index.scoring import WordsInOrder, match_scores, ranked
 from search_index.segments import per_segments, retain
 from search_index.store import IndexStore
+from search_index.synonyms import Expression, Thesaurus, thesaurus
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 20
@@ -34,9 +35,20 @@ SUGGEST_BUDGET_S = 0.05
 # matches nearly every document, costs several times the query itself (bench/RESULTS.md).
 NOT_CUES = Q.Or([Q.Term("kind", "webinar"), Q.Term("kind", "resource")])
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # never in a query; \x01 marks a synonym (below)
+_SYNONYM_MARK = "\x01"
 _OR = {"OR", "OU", "|"}
 _AND = {"AND", "ET", "&", "+"}
 _NOT = {"NOT", "SAUF"}
+
+
+@dataclass(frozen=True)
+class SynonymUse:
+    """Words of a query that a thesaurus group expanded: a hit that does not say them was found through another expression."""
+
+    typed: str
+    stems: tuple[tuple[str, ...], ...]  # each typed word's stem forms
+    others: tuple[Expression, ...]
 
 
 @dataclass
@@ -45,6 +57,7 @@ class Clause:
     terms: set[str] = field(default_factory=set)  # stemmed terms to highlight
     prefixes: set[str] = field(default_factory=set)  # folded prefixes to highlight
     words: list[str] = field(default_factory=list)  # plain words, for spelling suggestions
+    synonyms: list[SynonymUse] = field(default_factory=list)
 
 
 @dataclass
@@ -55,6 +68,7 @@ class ParsedQuery:
     words: list[str]
     notices: list[str]
     only_negative: bool = False
+    synonyms: list[SynonymUse] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,7 @@ class SearchRequest:
     hits_per_page: int = 20
     correct: bool = True  # a query that finds nothing is run again with its spelling corrected
     suggest: bool = True  # a query that finds nothing gets a spelling suggestion (not the corrected run itself)
+    synonyms: tuple[tuple[str, ...], ...] = ()  # groups of equivalent expressions (see synonyms.py)
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,7 @@ class Hit:
     text: str
     snippet_html: str
     score: float
+    via: tuple[str, ...] = ()  # the synonyms it was found through, when it does not say what was typed
 
 
 @dataclass
@@ -129,13 +145,16 @@ class SearchResult:
 # -- parsing --------------------------------------------------------------------------------
 
 
-def parse_query(text: str) -> ParsedQuery:
+def parse_query(text: str, synonyms: Thesaurus | None = None) -> ParsedQuery:
     """Turn what a person typed into a Whoosh query; never raises."""
     notices: list[str] = []
-    text = (text or "").replace("\x00", " ")
+    text = _CONTROL.sub(" ", text or "")
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         notices.append(f"Votre recherche a été raccourcie à {MAX_QUERY_CHARS} caractères.")
+    expanded: list[Clause] = []
+    if synonyms:
+        text, expanded = _with_synonyms(text, synonyms)
     positives: list[list[Clause]] = []  # each inner list is an OR group
     negatives: list[Clause] = []
     pending_or = False
@@ -154,7 +173,10 @@ def parse_query(text: str) -> ParsedQuery:
                 negate_next = True
                 continue
             negated = word.startswith("-") and len(word) > 1
-            clause, reason = _word_clause(word[1:] if negated else word)
+            if word.startswith(_SYNONYM_MARK):
+                clause, reason = expanded[int(word[1:])], None
+            else:
+                clause, reason = _word_clause(word[1:] if negated else word)
         else:
             negated = bool(neg_quote)
             clause, reason = _phrase_clause(phrase)
@@ -183,12 +205,14 @@ def parse_query(text: str) -> ParsedQuery:
     terms: set[str] = set()
     prefixes: set[str] = set()
     words: list[str] = []
+    uses: list[SynonymUse] = []
     parts = []
     for group in positives:
         for clause in group:
             terms |= clause.terms
             prefixes |= clause.prefixes
             words += clause.words
+            uses += clause.synonyms
         parts.append(group[0].query if len(group) == 1 else Q.Or([c.query for c in group]))
     if not parts:
         if negatives:
@@ -199,7 +223,71 @@ def parse_query(text: str) -> ParsedQuery:
     query: Q.Query = parts[0] if len(parts) == 1 else Q.And(parts)
     if negatives:
         query = Q.AndNot(query, Q.Or([c.query for c in negatives]))
-    return ParsedQuery(query, terms, prefixes, words, notices)
+    return ParsedQuery(query, terms, prefixes, words, notices, synonyms=uses)
+
+
+def _with_synonyms(text: str, thesaurus: Thesaurus) -> tuple[str, list[Clause]]:
+    """The query text with each run of unquoted words that says an expression of the thesaurus
+    replaced by a mark, and the clause of each mark (what was typed, or the group's other expressions)."""
+    items: list[tuple[int, int, tuple[str, ...]] | None] = []  # None: where no expression may run across
+    negate_next = False
+    for match in _TOKEN.finditer(text):
+        word = match.group(3)
+        plain = word is not None and not negate_next and word not in _OR | _AND and not word.startswith("-") and "*" not in word
+        negate_next = word in _NOT
+        if not plain or negate_next:
+            items.append(None)
+            continue
+        items.append((match.start(), match.end(), tuple(stem_forms(w)[0] for w in query_words(word))))
+    found: list[tuple[int, int, int, tuple[str, ...]]] = []  # start, end, group, key typed
+    i = 0
+    while i < len(items):
+        first = items[i]
+        if first is None or not first[2]:
+            i += 1
+            continue
+        key: tuple[str, ...] = ()
+        best = None
+        for j in range(i, len(items)):
+            item = items[j]
+            if item is None:
+                break
+            key += item[2]
+            if len(key) > thesaurus.longest:
+                break
+            group = thesaurus.group_of(key) if item[2] else None  # a small word never ends an expression
+            if group is not None:
+                best = (j, group, key)
+        if best is None:
+            i += 1
+            continue
+        j, group, key = best
+        found.append((first[0], items[j][1], group, key))
+        i = j + 1
+    clauses: list[Clause] = []
+    for start, end, group, key in reversed(found):
+        clauses.insert(0, _synonym_clause(text[start:end], thesaurus.groups[group], key))
+        text = f"{text[:start]} {_SYNONYM_MARK}{len(found) - len(clauses)} {text[end:]}"
+    return text, clauses
+
+
+def _synonym_clause(typed: str, group: tuple[Expression, ...], key: tuple[str, ...]) -> Clause:
+    """What was typed (its words, as without synonyms) or any other expression of its group, as an exact phrase."""
+    parts = [c for c in (_word_clause(token)[0] for token in typed.split()) if c is not None]
+    queries = [parts[0].query if len(parts) == 1 else Q.And([c.query for c in parts])]
+    terms = set().union(*(c.terms for c in parts))
+    others = tuple(e for e in group if e.key != key)
+    for other in others:
+        if len(other.typed) == 1 and len(other.words) == 1:
+            query, more = _word_term(other.words[0])
+        else:
+            clause = _exact_phrase(list(other.typed), list(other.words))
+            query, more = clause.query, clause.terms
+        queries.append(query)
+        terms |= more
+    words = [w for c in parts for w in c.words]
+    use = SynonymUse(typed, tuple(stem_forms(w) for w in words), others)
+    return Clause(Q.Or(queries), terms=terms, words=words, synonyms=[use])
 
 
 def _word_term(word: str) -> tuple[Q.Query, set[str]]:
@@ -275,7 +363,7 @@ def _exact_phrase(typed: list[PhraseWord], words: list[str]) -> Clause:
 
 def search(store: IndexStore, request: SearchRequest) -> SearchResult:
     """Run a search; raises IndexUnavailable only when the index cannot be opened."""
-    parsed = parse_query(request.text)
+    parsed = parse_query(request.text, thesaurus(request.synonyms) if request.synonyms else None)
     result = SearchResult(text=request.text, notices=list(parsed.notices), expanded=request.webinar_id is not None)
     if parsed.query is None:
         return result
@@ -329,14 +417,14 @@ class WithinResult:
     suggestion: str | None = None
 
 
-def search_within(store: IndexStore, text: str, webinar_id: int, limit: int = 2000) -> WithinResult:
+def search_within(store: IndexStore, text: str, webinar_id: int, limit: int = 2000, synonyms: tuple[tuple[str, ...], ...] = ()) -> WithinResult:
     """Every cue of one webinar matching ``text`` (same language as the site search), in time order.
 
     What to highlight is returned as terms and prefixes (see ``match_spans``), so the caller can
     mark the text it shows, which is the database's. Raises IndexUnavailable only when the index
     cannot be opened.
     """
-    parsed = parse_query(text)
+    parsed = parse_query(text, thesaurus(synonyms) if synonyms else None)
     result = WithinResult(text=text, terms=parsed.terms, prefixes=parsed.prefixes, notices=list(parsed.notices))
     if parsed.query is None:
         return result
@@ -480,7 +568,31 @@ def _hit(searcher, cache: "_Cache", match: tuple[float, int], parsed: ParsedQuer
         text=text,
         snippet_html=highlight(text, parsed.terms, parsed.prefixes),
         score=float(score),
+        via=found_via(text, parsed.synonyms),
     )
+
+
+def found_via(text: str, uses: list[SynonymUse]) -> tuple[str, ...]:
+    """The expressions a passage was found through, for each group of synonyms whose typed words it does not say."""
+    if not uses:
+        return ()
+    said = {token.text for token in STEMMING(text)}
+    words = None
+    out = []
+    for use in uses:
+        if all(said.intersection(forms) for forms in use.stems):
+            continue
+        for other in use.others:
+            if len(other.typed) == 1 and len(other.words) == 1:
+                if said.intersection(stem_forms(other.words[0])):
+                    out.append(other.text)
+                    break
+            else:
+                words = phrase_words(text) if words is None else words
+                if says(words, list(other.typed)):
+                    out.append(other.text)
+                    break
+    return tuple(out)
 
 
 # Owner codes of the documents that are not cues (a cue's owner is its webinar's id).
