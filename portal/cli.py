@@ -44,6 +44,7 @@ def init_schema() -> None:
 
     from portal.extensions import MIGRATIONS_DIR
     from portal.services.catalogue import seed_themes
+    from portal.services.synonyms import seed_defaults as seed_synonyms
 
     if sa.inspect(db.engine).has_table("webinars"):
         flask_migrate.upgrade()
@@ -51,6 +52,7 @@ def init_schema() -> None:
         db.create_all()
         with db.engine.begin() as connection:
             MigrationContext.configure(connection).stamp(ScriptDirectory(str(MIGRATIONS_DIR)), "head")
+        seed_synonyms()  # an upgraded database got them from its migration
     seed_themes()
 
 

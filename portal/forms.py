@@ -147,3 +147,14 @@ class ResourceLinkForm(FlaskForm):
     webinar = SelectField("Webinaire", choices=[])
     at = StringField("Moment (facultatif)", validators=[Optional(), Length(max=20)], description="ex. 0:23:10 ; vide pour la ressource du webinaire en général")
     note = StringField("Note", validators=[Optional(), Length(max=500)])
+
+
+class SynonymForm(FlaskForm):
+    expressions = TextAreaField(
+        "Expressions équivalentes",
+        validators=[DataRequired(REQUIRED), Length(max=2000)],
+        description="Une par ligne (ou séparées par « = ») : un sigle, ses mots, le mot courant. Chaque expression "
+        "de plusieurs mots est cherchée telle quelle ; les accents et la casse ne comptent pas.",
+        render_kw={"rows": 4},
+    )
+    note = StringField("Note (pour les autres admins)", validators=[Optional(), Length(max=300)])

@@ -459,3 +459,19 @@ class ResourceLink(db.Model):
 
     resource: Mapped[Resource] = relationship(back_populates="links")
     webinar: Mapped[Webinar] = relationship()
+
+
+class SynonymGroup(db.Model):
+    """Expressions that mean the same to the people searching (an acronym and its words, a word of
+    the law and the speakers' word), applied when a query is read: editing them needs no reindex."""
+
+    __tablename__ = "synonym_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expressions: Mapped[str] = mapped_column(Text)  # one per line, as written
+    note: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    @property
+    def expression_list(self) -> list[str]:
+        return [line for line in self.expressions.splitlines() if line.strip()]

@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.params import bounded_int
 from portal.models import Resource, ResourceLink, Theme, Webinar
 from portal.services.indexing import ensure_index, get_store, index_unavailable
+from portal.services.synonyms import search_groups as synonym_groups
 from portal.services.transcripts import CueLine, active_cues
 from search_index.query import SearchRequest, SearchResult, highlight, match_spans, search, search_within
 from search_index.store import IndexUnavailable
@@ -29,6 +30,7 @@ class HitView:
     speaker: str | None
     snippet_html: Markup
     url: str
+    via: tuple[str, ...] = ()  # the synonyms that found it, when it does not say what was typed
 
 
 @dataclass
@@ -93,6 +95,7 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
         page=bounded_int(args.get("page"), 1, 1, 10_000),
         sort=page.sort,
         correct=not args.get("exact"),  # "Rechercher plutôt « harcelemnt »": the words as typed
+        synonyms=synonym_groups(),
     )
     try:
         result = search(get_store(), request)
@@ -116,7 +119,7 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
         if w is None:  # unpublished since it was indexed
             continue
         hits = [
-            HitView(h.start_ms, h.end_ms, h.speaker, Markup(h.snippet_html), links.watch_url(w.slug, h.start_ms, q=text))
+            HitView(h.start_ms, h.end_ms, h.speaker, Markup(h.snippet_html), links.watch_url(w.slug, h.start_ms, q=text), h.via)
             for h in group.hits
         ]
         page.groups.append(GroupView(w, group.hit_count, hits))
@@ -165,7 +168,7 @@ def page_as_json(page: SearchPage) -> dict:
                 "hit_count": g.hit_count,
                 "url": links.watch_url(g.webinar.slug),
                 "hits": [
-                    {"start_ms": h.start_ms, "end_ms": h.end_ms, "speaker": h.speaker, "snippet_html": str(h.snippet_html), "url": h.url}
+                    {"start_ms": h.start_ms, "end_ms": h.end_ms, "speaker": h.speaker, "snippet_html": str(h.snippet_html), "url": h.url, "via": list(h.via)}
                     for h in g.hits
                 ],
             }
@@ -229,7 +232,7 @@ def search_webinar(webinar: Webinar, text: str, cues: list[CueLine] | None = Non
     if page.unavailable:
         return page
     try:
-        found = search_within(get_store(), text, webinar.id)
+        found = search_within(get_store(), text, webinar.id, synonyms=synonym_groups())
     except IndexUnavailable as err:
         page.unavailable = index_unavailable(err)
         return page

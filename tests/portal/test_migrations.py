@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from portal.extensions import db
 from tests.conftest import SAMPLE_VTT, _make_app, close_app
 
-HEAD = "0002"
+HEAD = "0003"
 
 
 def invoke(app, *args: str):

@@ -204,7 +204,7 @@ def test_api_shape(demo_client):
     assert set(data) >= {"query", "total_hits", "webinars", "facets", "suggestion"}
     webinar = data["webinars"][0]
     assert set(webinar) >= {"slug", "title", "themes", "hit_count", "hits"}
-    assert set(webinar["hits"][0]) == {"start_ms", "end_ms", "speaker", "snippet_html", "url"}
+    assert set(webinar["hits"][0]) == {"start_ms", "end_ms", "speaker", "snippet_html", "url", "via"}
     assert set(data["facets"]) == {"themes", "speakers", "webinars"}
 
 
