@@ -29,6 +29,7 @@ class WebinarDoc:
     starts_at_ms: int  # epoch milliseconds, for sorting by date
     transcript_id: int | None = None
     cues: tuple[CueDoc, ...] = field(default_factory=tuple)
+    language: str = "fr"  # analyses the webinar's text and its cues (search_index.analysis.language)
 
 
 @dataclass(frozen=True)
@@ -39,3 +40,4 @@ class ResourceDoc:
     title: str
     text: str
     themes: tuple[str, ...] = ()
+    language: str = "fr"

@@ -18,7 +18,7 @@ from operator import itemgetter
 
 from whoosh import query as Q
 
-from search_index.analysis import STEMMING, PhraseWord, elision_term, fold, pair_term, phrase_words, query_words, says, stem_forms
+from search_index.analysis import FRENCH, LANGUAGES, Language, PhraseWord, elision_term, fold, language, pair_term, says
 from search_index.scoring import WordsInOrder, match_scores, ranked
 from search_index.segments import per_segments, retain
 from search_index.store import IndexStore
@@ -49,6 +49,7 @@ class SynonymUse:
     typed: str
     stems: tuple[tuple[str, ...], ...]  # each typed word's stem forms
     others: tuple[Expression, ...]
+    language: str = "fr"  # the analysis these stems come from
 
 
 @dataclass
@@ -145,8 +146,8 @@ class SearchResult:
 # -- parsing --------------------------------------------------------------------------------
 
 
-def parse_query(text: str, synonyms: Thesaurus | None = None) -> ParsedQuery:
-    """Turn what a person typed into a Whoosh query; never raises."""
+def parse_query(text: str, synonyms: Thesaurus | None = None, lang: Language = FRENCH) -> ParsedQuery:
+    """Turn what a person typed into a Whoosh query over one language's fields; never raises."""
     notices: list[str] = []
     text = _CONTROL.sub(" ", text or "")
     if len(text) > MAX_QUERY_CHARS:
@@ -154,7 +155,7 @@ def parse_query(text: str, synonyms: Thesaurus | None = None) -> ParsedQuery:
         notices.append(f"Votre recherche a été raccourcie à {MAX_QUERY_CHARS} caractères.")
     expanded: list[Clause] = []
     if synonyms:
-        text, expanded = _with_synonyms(text, synonyms)
+        text, expanded = _with_synonyms(text, synonyms, lang)
     positives: list[list[Clause]] = []  # each inner list is an OR group
     negatives: list[Clause] = []
     pending_or = False
@@ -176,10 +177,10 @@ def parse_query(text: str, synonyms: Thesaurus | None = None) -> ParsedQuery:
             if word.startswith(_SYNONYM_MARK):
                 clause, reason = expanded[int(word[1:])], None
             else:
-                clause, reason = _word_clause(word[1:] if negated else word)
+                clause, reason = _word_clause(word[1:] if negated else word, lang)
         else:
             negated = bool(neg_quote)
-            clause, reason = _phrase_clause(phrase)
+            clause, reason = _phrase_clause(phrase, lang)
         dropped_stop |= reason == "stop"
         short_prefix |= reason == "short_prefix"
         negated = negated or negate_next
@@ -226,7 +227,7 @@ def parse_query(text: str, synonyms: Thesaurus | None = None) -> ParsedQuery:
     return ParsedQuery(query, terms, prefixes, words, notices, synonyms=uses)
 
 
-def _with_synonyms(text: str, thesaurus: Thesaurus) -> tuple[str, list[Clause]]:
+def _with_synonyms(text: str, thesaurus: Thesaurus, lang: Language) -> tuple[str, list[Clause]]:
     """The query text with each run of unquoted words that says an expression of the thesaurus
     replaced by a mark, and the clause of each mark (what was typed, or the group's other expressions)."""
     items: list[tuple[int, int, tuple[str, ...]] | None] = []  # None: where no expression may run across
@@ -238,7 +239,7 @@ def _with_synonyms(text: str, thesaurus: Thesaurus) -> tuple[str, list[Clause]]:
         if not plain or negate_next:
             items.append(None)
             continue
-        items.append((match.start(), match.end(), tuple(stem_forms(w)[0] for w in query_words(word))))
+        items.append((match.start(), match.end(), tuple(lang.stem_forms(w)[0] for w in lang.query_words(word))))
     found: list[tuple[int, int, int, tuple[str, ...]]] = []  # start, end, group, key typed
     i = 0
     while i < len(items):
@@ -266,40 +267,41 @@ def _with_synonyms(text: str, thesaurus: Thesaurus) -> tuple[str, list[Clause]]:
         i = j + 1
     clauses: list[Clause] = []
     for start, end, group, key in reversed(found):
-        clauses.insert(0, _synonym_clause(text[start:end], thesaurus.groups[group], key))
+        clauses.insert(0, _synonym_clause(text[start:end], thesaurus.groups[group], key, lang))
         text = f"{text[:start]} {_SYNONYM_MARK}{len(found) - len(clauses)} {text[end:]}"
     return text, clauses
 
 
-def _synonym_clause(typed: str, group: tuple[Expression, ...], key: tuple[str, ...]) -> Clause:
+def _synonym_clause(typed: str, group: tuple[Expression, ...], key: tuple[str, ...], lang: Language) -> Clause:
     """What was typed (its words, as without synonyms) or any other expression of its group, as an exact phrase."""
-    parts = [c for c in (_word_clause(token)[0] for token in typed.split()) if c is not None]
+    parts = [c for c in (_word_clause(token, lang)[0] for token in typed.split()) if c is not None]
     queries = [parts[0].query if len(parts) == 1 else Q.And([c.query for c in parts])]
     terms = set().union(*(c.terms for c in parts))
     others = tuple(e for e in group if e.key != key)
     for other in others:
         if len(other.typed) == 1 and len(other.words) == 1:
-            query, more = _word_term(other.words[0])
+            query, more = _word_term(other.words[0], lang)
         else:
-            clause = _exact_phrase(list(other.typed), list(other.words))
+            clause = _exact_phrase(list(other.typed), list(other.words), lang)
             query, more = clause.query, clause.terms
         queries.append(query)
         terms |= more
     words = [w for c in parts for w in c.words]
-    use = SynonymUse(typed, tuple(stem_forms(w) for w in words), others)
+    use = SynonymUse(typed, tuple(lang.stem_forms(w) for w in words), others, lang.code)
     return Clause(Q.Or(queries), terms=terms, words=words, synonyms=[use])
 
 
-def _word_term(word: str) -> tuple[Q.Query, set[str]]:
-    forms = stem_forms(word)
+def _word_term(word: str, lang: Language) -> tuple[Q.Query, set[str]]:
+    forms = lang.stem_forms(word)
+    field = lang.field("text")
     if len(forms) == 1:
-        return Q.Term("text", forms[0]), {forms[0]}
-    return Q.Or([Q.Term("text", f) for f in forms]), set(forms)
+        return Q.Term(field, forms[0]), {forms[0]}
+    return Q.Or([Q.Term(field, f) for f in forms]), set(forms)
 
 
-def _word_clause(token: str) -> tuple[Clause | None, str | None]:
+def _word_clause(token: str, lang: Language) -> tuple[Clause | None, str | None]:
     if token.endswith("*") and token.strip("*"):
-        words = query_words(token.rstrip("*?"))
+        words = lang.query_words(token.rstrip("*?"))
         if not words:
             return None, "stop"
         *lead, last = words
@@ -307,55 +309,56 @@ def _word_clause(token: str) -> tuple[Clause | None, str | None]:
         if len(prefix) < MIN_PREFIX:
             return None, "short_prefix"
         if lead:  # "droit d'aut*": a phrase would need positions in the folded field; AND is close enough
-            queries = [_word_term(w)[0] for w in lead] + [Q.Prefix("folded", prefix)]
-            terms = set().union(*(_word_term(w)[1] for w in lead))
+            queries = [_word_term(w, lang)[0] for w in lead] + [Q.Prefix("folded", prefix)]
+            terms = set().union(*(_word_term(w, lang)[1] for w in lead))
             return Clause(Q.And(queries), terms=terms, prefixes={prefix}), None
         return Clause(Q.Prefix("folded", prefix), prefixes={prefix}), None
     plain = token.replace("*", " ").replace("?", " ")
-    words = query_words(plain)
+    words = lang.query_words(plain)
     if not words:
         return None, "short_prefix" if token.strip("*?") == "" and "*" in token else "stop"
     if len(words) == 1:
-        query, terms = _word_term(words[0])
+        query, terms = _word_term(words[0], lang)
         return Clause(query, terms=terms, words=words), None
     # A compound typed without quotes (mise-en-avant, aujourd'hui) is a phrase, its articles optional.
-    return _exact_phrase([PhraseWord(w.stem) for w in phrase_words(plain)], words), None
+    return _exact_phrase([PhraseWord(w.stem) for w in lang.phrase_words(plain)], words, lang), None
 
 
-def _phrase_clause(phrase: str) -> tuple[Clause | None, str | None]:
-    typed = phrase_words(phrase)
-    words = query_words(phrase)  # the words that are not small words: highlighted, spell-checked
+def _phrase_clause(phrase: str, lang: Language) -> tuple[Clause | None, str | None]:
+    typed = lang.phrase_words(phrase)
+    words = lang.query_words(phrase)  # the words that are not small words: highlighted, spell-checked
     if not typed:
         return None, "stop"
     if len(typed) == 1 and typed[0].elision is None:
         if not words:
             return None, "stop"
-        query, terms = _word_term(words[0])
+        query, terms = _word_term(words[0], lang)
         return Clause(query, terms=terms, words=words), None
-    return _exact_phrase(typed, words), None
+    return _exact_phrase(typed, words, lang), None
 
 
-def _exact_phrase(typed: list[PhraseWord], words: list[str]) -> Clause:
+def _exact_phrase(typed: list[PhraseWord], words: list[str], lang: Language) -> Clause:
     """Exactly these words in this order, small words included; an article typed must be said."""
     stems = [w.stem for w in typed]
-    terms = [Q.Term("pairs", elision_term(w.elision, w.stem)) for w in typed if w.elision]
-    terms += [Q.Term("pairs", pair_term(a, b)) for a, b in zip(stems, stems[1:])]
-    highlighted = {f for w in words for f in stem_forms(w)}
+    name = lang.field
+    terms = [Q.Term(name("pairs"), elision_term(w.elision, w.stem)) for w in typed if w.elision]
+    terms += [Q.Term(name("pairs"), pair_term(a, b)) for a, b in zip(stems, stems[1:])]
+    highlighted = {f for w in words for f in lang.stem_forms(w)}
     if len(terms) == 1:
         if len(stems) == 1:  # one word and its article
             return Clause(terms[0], terms=highlighted, words=words)
         # Two words: one indexed pair, within a cue or across its end (the cross field), exactly;
         # no position is read (Whoosh reads positions in pure Python, the slow part of phrases).
         pair = terms[0].text
-        return Clause(Q.Or([terms[0], Q.Term("cross", pair)]), terms=highlighted, words=words)
+        return Clause(Q.Or([terms[0], Q.Term(name("cross"), pair)]), terms=highlighted, words=words)
     # Said across two cues: in this cue's bridge (its last words + the next cue's first words)
     # but neither within the next cue's first words alone (that is the next cue's hit) nor with
     # all its pairs within this cue (the check above decides there, articles included).
     # Articles are not checked across two cues.
     pairs = terms[len(terms) - len(stems) + 1 :]
     within = pairs[0] if len(pairs) == 1 else Q.And(pairs)
-    across = Q.AndNot(Q.Phrase("bridge", stems), Q.Or([Q.Phrase("head", stems), within]))
-    return Clause(Q.Or([WordsInOrder(terms, typed), across]), terms=highlighted, words=words)
+    across = Q.AndNot(Q.Phrase(name("bridge"), stems), Q.Or([Q.Phrase(name("head"), stems), within]))
+    return Clause(Q.Or([WordsInOrder(terms, typed, lang), across]), terms=highlighted, words=words)
 
 
 # -- searching ------------------------------------------------------------------------------
@@ -368,7 +371,7 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
     if parsed.query is None:
         return result
     with store.searching() as searcher:
-        _run(searcher, parsed, request, result)
+        _run(searcher, _in_every_language(searcher, parsed, request.text, request.synonyms), request, result)
     if request.correct and result.suggestion and result.total_hits == 0 and result.is_empty:
         # A typo: the corrected words at once, rather than a "did you mean" to tap on a phone.
         corrected = search(store, replace(request, text=result.suggestion, correct=False, suggest=False))
@@ -380,6 +383,24 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
         corrected.notices = result.notices + corrected.notices
         return corrected
     return result
+
+
+def _in_every_language(searcher, french: ParsedQuery, text: str, synonyms: tuple[tuple[str, ...], ...]) -> ParsedQuery:
+    """The query analysed in each language the index holds besides French, the matches merged
+    (a document is in one language: it matches through its own language's fields only)."""
+    others = [lang for code, lang in LANGUAGES.items() if lang is not FRENCH and searcher.doc_frequency("lang", code)]
+    if not others:
+        return french
+    merged = replace(french, terms=set(french.terms), synonyms=list(french.synonyms))
+    queries = [french.query]
+    for lang in others:
+        parsed = parse_query(text, thesaurus(synonyms, lang.code) if synonyms else None, lang)
+        if parsed.query is not None:
+            queries.append(parsed.query)
+            merged.terms |= parsed.terms
+            merged.synonyms += parsed.synonyms
+    merged.query = Q.Or(queries)
+    return merged
 
 
 def _accented(suggestion: str, typed: str, result: SearchResult) -> str:
@@ -429,6 +450,8 @@ def search_within(store: IndexStore, text: str, webinar_id: int, limit: int = 20
     if parsed.query is None:
         return result
     with store.searching() as searcher:
+        parsed = _in_every_language(searcher, parsed, text, synonyms)
+        result.terms = parsed.terms
         cache = _searcher_cache(searcher)
         scores = match_scores(searcher, _expand_prefixes(parsed.query, searcher, result.notices))
         owner, start = cache.owner, cache.start
@@ -559,6 +582,7 @@ def _hit(searcher, cache: "_Cache", match: tuple[float, int], parsed: ParsedQuer
     score, docnum = match
     fields = searcher.stored_fields(docnum)
     text = fields.get("text", "")
+    lang = language(fields.get("lang"))
     return Hit(
         cue_id=int(fields["doc_id"].split(":", 1)[1]),
         webinar_id=cache.owner[docnum],
@@ -566,17 +590,18 @@ def _hit(searcher, cache: "_Cache", match: tuple[float, int], parsed: ParsedQuer
         end_ms=int(fields.get("end_ms", 0)),
         speaker=cache.key[docnum][1],
         text=text,
-        snippet_html=highlight(text, parsed.terms, parsed.prefixes),
+        snippet_html=highlight(text, parsed.terms, parsed.prefixes, lang=lang),
         score=float(score),
-        via=found_via(text, parsed.synonyms),
+        via=found_via(text, parsed.synonyms, lang),
     )
 
 
-def found_via(text: str, uses: list[SynonymUse]) -> tuple[str, ...]:
+def found_via(text: str, uses: list[SynonymUse], lang: Language = FRENCH) -> tuple[str, ...]:
     """The expressions a passage was found through, for each group of synonyms whose typed words it does not say."""
+    uses = [use for use in uses if use.language == lang.code]
     if not uses:
         return ()
-    said = {token.text for token in STEMMING(text)}
+    said = {token.text for token in lang.stemming(text)}
     words = None
     out = []
     for use in uses:
@@ -584,11 +609,11 @@ def found_via(text: str, uses: list[SynonymUse]) -> tuple[str, ...]:
             continue
         for other in use.others:
             if len(other.typed) == 1 and len(other.words) == 1:
-                if said.intersection(stem_forms(other.words[0])):
+                if said.intersection(lang.stem_forms(other.words[0])):
                     out.append(other.text)
                     break
             else:
-                words = phrase_words(text) if words is None else words
+                words = lang.phrase_words(text) if words is None else words
                 if says(words, list(other.typed)):
                     out.append(other.text)
                     break
@@ -709,7 +734,7 @@ def _webinar_matches(searcher, scored: list[tuple[float, int]], parsed: ParsedQu
             continue
         if request.webinar_id is not None and wid != request.webinar_id:
             continue
-        out.append(WebinarMatch(wid, highlight(fields.get("text", ""), parsed.terms, parsed.prefixes, window=40), score))
+        out.append(WebinarMatch(wid, highlight(fields.get("text", ""), parsed.terms, parsed.prefixes, window=40, lang=language(fields.get("lang"))), score))
     return out
 
 
@@ -719,7 +744,8 @@ def _resource_matches(searcher, scored: list[tuple[float, int]], parsed: ParsedQ
         fields = searcher.stored_fields(docnum)
         if request.theme and request.theme not in (fields.get("themes") or "").split(","):
             continue
-        out.append(ResourceMatch(int(fields["resource"]), highlight(fields.get("text", ""), parsed.terms, parsed.prefixes, window=40), score))
+        snippet = highlight(fields.get("text", ""), parsed.terms, parsed.prefixes, window=40, lang=language(fields.get("lang")))
+        out.append(ResourceMatch(int(fields["resource"]), snippet, score))
         if len(out) >= limit:
             break
     return out
@@ -754,10 +780,10 @@ def _suggest(searcher, text: str, words: list[str]) -> str | None:
 # -- highlighting ----------------------------------------------------------------------------
 
 
-def match_spans(text: str, terms: set[str], prefixes: set[str]) -> list[tuple[int, int]]:
-    """Where the words of ``text`` that a query matched are (character offsets, in order)."""
+def match_spans(text: str, terms: set[str], prefixes: set[str], lang: Language = FRENCH) -> list[tuple[int, int]]:
+    """Where the words of ``text`` that a query matched are (character offsets, in order), in the text's language."""
     spans: list[tuple[int, int]] = []
-    for token in STEMMING(text, chars=True, mode="index", removestops=False):
+    for token in lang.stemming(text, chars=True, mode="index", removestops=False):
         if token.stopped:
             continue
         original = text[token.startchar : token.endchar]
@@ -767,9 +793,9 @@ def match_spans(text: str, terms: set[str], prefixes: set[str]) -> list[tuple[in
     return spans
 
 
-def highlight(text: str, terms: set[str], prefixes: set[str], window: int | None = None) -> str:
+def highlight(text: str, terms: set[str], prefixes: set[str], window: int | None = None, lang: Language = FRENCH) -> str:
     """Escape ``text`` and wrap the words that matched in ``<mark>``; ``window`` cuts long texts around the first match."""
-    spans = match_spans(text, terms, prefixes)
+    spans = match_spans(text, terms, prefixes, lang)
     start, end, prefix, suffix = 0, len(text), "", ""
     if window is not None:
         words = list(re.finditer(r"\S+", text))
@@ -800,6 +826,7 @@ def search_resources(store: IndexStore, text: str, theme: str | None = None, lim
     if parsed.query is None:
         return []
     with store.searching() as searcher:
+        parsed = _in_every_language(searcher, parsed, text, ())
         cache = _searcher_cache(searcher)
         scores = match_scores(searcher, _expand_prefixes(parsed.query, searcher, []))
         scored = ranked(scores, [d for d in cache.others if cache.owner[d] == _RESOURCE_DOC and d in scores])

@@ -9,19 +9,20 @@ from functools import lru_cache
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
-from search_index.analysis import FOLDING, PAIRS, PHRASE_WORDS, STEMMING
+from search_index.analysis import FOLDING, FRENCH, LANGUAGES
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 # How many words of the next cue a cue's "bridge" holds, small words included: phrases of up to
 # BRIDGE_WORDS + 1 words said across two cues are found (the hit is the first cue).
 BRIDGE_WORDS = 6
 
 
 def build_schema() -> Schema:
-    return Schema(
+    fields = dict(
         doc_id=ID(stored=True, unique=True),
         kind=ID(stored=True, sortable=True),  # "cue", "webinar" or "resource"
+        lang=ID(stored=True),  # the language the document's text was analysed in
         resource=ID(stored=True),
         webinar=ID(stored=True, sortable=True),
         transcript=ID(stored=True),
@@ -32,20 +33,26 @@ def build_schema() -> Schema:
         end_ms=STORED(),
         starts_at=COLUMN(NumericColumn("q")),
         title=STORED(),
-        # No positions: reading them made every search on this field 3 times slower; phrases go
-        # through the pairs field (and, from three words, a check of the stored text).
-        text=TEXT(analyzer=STEMMING, stored=True, phrase=False),
         folded=TEXT(analyzer=FOLDING, phrase=False),
-        # Last words of this cue + first words of the next, and those first words alone:
-        # a phrase found in the bridge but not in the next cue's head alone spans the two.
-        bridge=TEXT(analyzer=PHRASE_WORDS, phrase=True),
-        head=TEXT(analyzer=PHRASE_WORDS, phrase=True),
-        # Adjacent stem pairs of the cue (small words included) and each elided article with its
-        # word: a two-word phrase is one term. The pair across the cue's end is apart, in cross, so
-        # that all the pairs of a phrase in ``pairs`` mean it was said within this cue.
-        pairs=TEXT(analyzer=PAIRS, phrase=False),
-        cross=TEXT(analyzer=PAIRS, phrase=False),
     )
+    for language in LANGUAGES.values():
+        name = language.field
+        fields.update({
+            # No positions: reading them made every search on this field 3 times slower; phrases go
+            # through the pairs field (and, from three words, a check of the stored text). The
+            # French field stores every document's text, whatever its language.
+            name("text"): TEXT(analyzer=language.stemming, stored=language is FRENCH, phrase=False),
+            # Last words of this cue + first words of the next, and those first words alone:
+            # a phrase found in the bridge but not in the next cue's head alone spans the two.
+            name("bridge"): TEXT(analyzer=language.phrase_words_analyzer, phrase=True),
+            name("head"): TEXT(analyzer=language.phrase_words_analyzer, phrase=True),
+            # Adjacent stem pairs of the cue (small words included) and each elided article with its
+            # word: a two-word phrase is one term. The pair across the cue's end is apart, in cross,
+            # so that all the pairs of a phrase in ``pairs`` mean it was said within this cue.
+            name("pairs"): TEXT(analyzer=language.pairs, phrase=False),
+            name("cross"): TEXT(analyzer=language.pairs, phrase=False),
+        })
+    return Schema(**fields)
 
 
 # French that goes through every analysis step (elisions, stop words, plurals, accents, stems, pairs).

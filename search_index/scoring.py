@@ -25,7 +25,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
-from search_index.analysis import PhraseWord, phrase_words, says
+from search_index.analysis import FRENCH, Language, PhraseWord, says
 from search_index.segments import per_segments
 
 Scores = dict[int, float]  # document number -> score
@@ -40,16 +40,17 @@ class WordsInOrder(Q.And):
     alone would take this for the And of the terms; ``match_scores`` does the check.
     """
 
-    def __init__(self, terms: list[Q.Query], words: list[PhraseWord], boost: float = 1.0):
+    def __init__(self, terms: list[Q.Query], words: list[PhraseWord], lang: Language = FRENCH, boost: float = 1.0):
         super().__init__(terms, boost=boost)
         self.words = list(words)
+        self.lang = lang
 
     # Whoosh rebuilds compound queries as ``type(q)(subqueries, boost=...)``: keep the words.
     def apply(self, fn):
-        return WordsInOrder([fn(q) for q in self.subqueries], self.words, boost=self.boost)
+        return WordsInOrder([fn(q) for q in self.subqueries], self.words, self.lang, boost=self.boost)
 
     def normalize(self):
-        return WordsInOrder([q.normalize() for q in self.subqueries], self.words, boost=self.boost)
+        return WordsInOrder([q.normalize() for q in self.subqueries], self.words, self.lang, boost=self.boost)
 
 
 def match_scores(searcher, query: Q.Query) -> Scores:
@@ -75,7 +76,7 @@ def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores
         return _term_scores(searcher, node.fieldname, node.text, within)
     if kind is WordsInOrder:
         candidates = _evaluate(searcher, Q.And(node.subqueries), within)
-        return {docnum: score for docnum, score in candidates.items() if _says(searcher, docnum, node.words)}
+        return {docnum: score for docnum, score in candidates.items() if _says(searcher, docnum, node.words, node.lang)}
     if kind is Q.AndNot:
         positive = _evaluate(searcher, node.a, within)
         for docnum in _evaluate(searcher, node.b, set(positive)):
@@ -104,9 +105,9 @@ def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores
     return _whoosh_scores(searcher, node, within)
 
 
-def _says(searcher, docnum: int, words: list[PhraseWord]) -> bool:
+def _says(searcher, docnum: int, words: list[PhraseWord], lang: Language) -> bool:
     """Whether a document's stored text holds these words one after the other."""
-    return says(phrase_words(searcher.stored_fields(docnum).get("text") or ""), words)
+    return says(lang.phrase_words(searcher.stored_fields(docnum).get("text") or ""), words)
 
 
 def _estimate(searcher, node: Q.Query) -> int:

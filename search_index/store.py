@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from search_index.analysis import edge_words
+from search_index.analysis import FRENCH, language
 from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
 from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema, fingerprint
 
@@ -506,11 +506,24 @@ def _writer(ix, **options):
 PROGRESS_EVERY = 2000
 
 
+def _in_language(fields: dict, code: str, **texts: str) -> dict:
+    """Put each text in its field of this language; the French ``text`` field stores it whatever the language."""
+    lang = language(code)
+    if lang is not FRENCH:
+        fields["lang"] = lang.code
+        if "text" in texts:
+            fields["text"] = ""  # stored below, analysed in text_<lang>
+            fields["_stored_text"] = texts["text"]
+    for base, value in texts.items():
+        fields[lang.field(base)] = value
+    return fields
+
+
 def _add_webinar(writer, doc: WebinarDoc, progress: Callable[[int, int], None] | None = None) -> None:
     webinar = str(doc.webinar_id)
     themes = ",".join(doc.themes)
     transcript = str(doc.transcript_id or "")
-    writer.add_document(
+    fields = dict(
         doc_id=f"w:{doc.webinar_id}",
         kind="webinar",
         webinar=webinar,
@@ -519,18 +532,17 @@ def _add_webinar(writer, doc: WebinarDoc, progress: Callable[[int, int], None] |
         start_ms=0,
         starts_at=doc.starts_at_ms,
         title=doc.title,
-        text=doc.text,
         folded=doc.text,
-        pairs=doc.text,
     )
+    writer.add_document(**_in_language(fields, doc.language, text=doc.text, pairs=doc.text))
     total = len(doc.cues)
     for done, cue in enumerate(doc.cues, 1):
-        _add_cue(writer, cue, themes, doc.starts_at_ms)
+        _add_cue(writer, cue, themes, doc.starts_at_ms, doc.language)
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
             progress(done, total)
 
 
-def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int) -> None:
+def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int, code: str = "fr") -> None:
     fields = dict(
         doc_id=f"c:{cue.cue_id}",
         kind="cue",
@@ -540,36 +552,34 @@ def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int) -> None:
         start_ms=cue.start_ms,
         end_ms=cue.end_ms,
         starts_at=starts_at_ms,
-        text=cue.text,
         folded=cue.text,
     )
     if cue.speaker:
         fields["speaker"] = cue.speaker
-    fields["pairs"] = cue.text
+    texts = {"text": cue.text, "pairs": cue.text}
     if cue.next_text:
-        head = edge_words(cue.next_text, BRIDGE_WORDS)
-        fields["bridge"] = f"{edge_words(cue.text, BRIDGE_WORDS, last=True)} {head}"
-        fields["head"] = head
+        lang = language(code)
+        head = lang.edge_words(cue.next_text, BRIDGE_WORDS)
+        texts["bridge"] = f"{lang.edge_words(cue.text, BRIDGE_WORDS, last=True)} {head}"
+        texts["head"] = head
         # The pair made of this cue's last word and the next cue's first (without their articles,
         # each counted in its own cue): a two-word phrase said across the two is found at this
         # cue, and only here.
-        last = edge_words(cue.text, 1, last=True, articles=False)
-        first = edge_words(cue.next_text, 1, articles=False)
+        last = lang.edge_words(cue.text, 1, last=True, articles=False)
+        first = lang.edge_words(cue.next_text, 1, articles=False)
         if last and first:
-            fields["cross"] = f"{last} {first}"
-    writer.add_document(**fields)
-
+            texts["cross"] = f"{last} {first}"
+    writer.add_document(**_in_language(fields, code, **texts))
 
 
 def _add_resource(writer, doc: ResourceDoc) -> None:
-    writer.add_document(
+    fields = dict(
         doc_id=f"r:{doc.resource_id}",
         kind="resource",
         resource=str(doc.resource_id),
         themes=",".join(doc.themes),
         start_ms=0,
         title=doc.title,
-        text=doc.text,
         folded=doc.text,
-        pairs=doc.text,
     )
+    writer.add_document(**_in_language(fields, doc.language, text=doc.text, pairs=doc.text))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from search_index.analysis import PhraseWord, phrase_words, query_words, stem_forms
+from search_index.analysis import FRENCH, Language, PhraseWord, language
 
 
 @dataclass(frozen=True)
@@ -24,19 +24,19 @@ class Expression:
     typed: tuple[PhraseWord, ...]  # every word, small ones included: the exact phrase it is searched as
 
 
-def expression(text: str) -> Expression:
-    words = tuple(query_words(text))
-    return Expression(text.strip(), tuple(stem_forms(w)[0] for w in words), words, tuple(phrase_words(text)))
+def expression(text: str, lang: Language = FRENCH) -> Expression:
+    words = tuple(lang.query_words(text))
+    return Expression(text.strip(), tuple(lang.stem_forms(w)[0] for w in words), words, tuple(lang.phrase_words(text)))
 
 
 class Thesaurus:
-    """Groups of equivalent expressions, found in a query's words by their stems."""
+    """Groups of equivalent expressions, found in a query's words by their stems (in one language's analysis)."""
 
-    def __init__(self, groups: Iterable[Sequence[str]]):
+    def __init__(self, groups: Iterable[Sequence[str]], lang: Language = FRENCH):
         self.groups: list[tuple[Expression, ...]] = []
         self._by_key: dict[tuple[str, ...], int] = {}
         for group in groups:
-            expressions = tuple(e for e in (expression(t) for t in group if t.strip()) if e.key)
+            expressions = tuple(e for e in (expression(t, lang) for t in group if t.strip()) if e.key)
             if len(expressions) < 2:
                 continue
             index = len(self.groups)
@@ -53,6 +53,6 @@ class Thesaurus:
 
 
 @lru_cache(maxsize=8)
-def thesaurus(groups: tuple[tuple[str, ...], ...]) -> Thesaurus:
-    """The thesaurus of these groups, built once (stemming every expression) for as long as they do not change."""
-    return Thesaurus(groups)
+def thesaurus(groups: tuple[tuple[str, ...], ...], code: str = "fr") -> Thesaurus:
+    """The thesaurus of these groups in one language, built once (stemming every expression) for as long as they do not change."""
+    return Thesaurus(groups, language(code))

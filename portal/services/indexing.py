@@ -64,12 +64,13 @@ def webinar_doc(webinar: Webinar) -> WebinarDoc:
         starts_at_ms=int(webinar.starts_at.timestamp() * 1000),
         transcript_id=webinar.active_transcript_id,
         cues=tuple(cues),
+        language=webinar.language or "fr",
     )
 
 
 def resource_doc(resource: Resource) -> ResourceDoc:
     text = "\n".join(p for p in (resource.title, resource.description, resource.text) if p)
-    return ResourceDoc(resource.id, resource.title, text, tuple(t.slug for t in resource.themes))
+    return ResourceDoc(resource.id, resource.title, text, tuple(t.slug for t in resource.themes), resource.language or "fr")
 
 
 def _resources() -> Iterator[ResourceDoc]:

@@ -17,6 +17,7 @@ from portal.models import Resource, ResourceLink, Theme, Webinar
 from portal.services.indexing import ensure_index, get_store, index_unavailable
 from portal.services.synonyms import search_groups as synonym_groups
 from portal.services.transcripts import CueLine, active_cues
+from search_index.analysis import language
 from search_index.query import SearchRequest, SearchResult, highlight, match_spans, search, search_within
 from search_index.store import IndexUnavailable
 
@@ -212,20 +213,23 @@ class WithinPage:
     notices: list[str] = field(default_factory=list)
     suggestion: str | None = None
     unavailable: str | None = None
+    language: str = "fr"  # the recording's: its words are matched with its analysis
 
     def marked(self) -> dict[int, Markup]:
         """Each matching cue's text, escaped, with its matched words in ``<mark>``."""
-        return {c.id: Markup(highlight(c.text, self.terms, self.prefixes)) for c in self.cues}
+        lang = language(self.language)
+        return {c.id: Markup(highlight(c.text, self.terms, self.prefixes, lang=lang)) for c in self.cues}
 
     def spans(self, cue: CueLine) -> list[tuple[int, int]]:
         """Where the matched words of a cue are, in UTF-16 code units (as JavaScript counts)."""
-        return [(_utf16(cue.text, s), _utf16(cue.text, e)) for s, e in match_spans(cue.text, self.terms, self.prefixes)]
+        spans = match_spans(cue.text, self.terms, self.prefixes, language(self.language))
+        return [(_utf16(cue.text, s), _utf16(cue.text, e)) for s, e in spans]
 
 
 def search_webinar(webinar: Webinar, text: str, cues: list[CueLine] | None = None) -> WithinPage:
-    """Search one webinar's active transcript with the site's French analysis; never raises."""
+    """Search one webinar's active transcript (in its own language, synonyms applied); never raises."""
     text = (text or "").strip()
-    page = WithinPage(query=text)
+    page = WithinPage(query=text, language=webinar.language or "fr")
     if not text:
         return page
     page.unavailable = ensure_index()

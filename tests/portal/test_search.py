@@ -349,3 +349,26 @@ def test_a_long_webinar_facet_shows_twelve_and_folds_the_rest(app, make_webinar,
     assert shown.count("<li>") == 12
     assert "<summary>2 autres webinaires</summary>" in folded and folded.count("<li>") == 2
     assert len(api(client, q="plainte")["facets"]["webinars"]) == 14  # the API lists them all
+
+
+ENGLISH_VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:05.000
+<v Speaker>Online harassment targets women journalists first.
+
+00:00:05.500 --> 00:00:09.000
+<v Speaker>They were harassed by coordinated accounts.
+"""
+
+
+def test_an_english_webinar_is_found_by_an_english_word_with_english_stemming(client, make_webinar):
+    make_webinar("english-session", ENGLISH_VTT, language="en", title="Online harassment")
+    make_webinar("session-fr", SAMPLE_VTT)
+    data = api(client, q="harassing")
+    assert [w["slug"] for w in data["webinars"]] == ["english-session"]
+    snippets = [h["snippet_html"] for _, h in all_hits(data)]
+    assert "They were <mark>harassed</mark> by coordinated accounts." in snippets
+    assert "Online <mark>harassment</mark> targets women journalists first." in snippets
+    # the recording's own search box uses its language too
+    within = client.get("/api/v1/webinars/english-session/search", query_string={"q": "journalist"}).get_json()
+    assert within["total"] == 1
