@@ -10,8 +10,10 @@ For each size (in hours of speech) the script:
 3. builds the index with ``portal.services.indexing.rebuild(procs=2)`` then ``rebuild()``:
    throughput, seconds, size on disk, segments (what follows searches the default build), then
    runs ``bench/first_search.py`` in a new process: its first search and its resident memory;
-4. measures query latency (p50, p95) for five kinds of query (one word, two words, a quoted
-   two-word phrase, a prefix, a word filtered by theme), ~100 queries each from a fixed seed, after
+4. measures query latency (p50, p95) for seven kinds of query (one word, two words, a quoted
+   two-word phrase, a quoted three-word phrase with a small word in the middle, an expression of
+   the portal's thesaurus alone or with a word, a prefix, a word filtered by theme), ~100 queries
+   each from a fixed seed, after
    one warm-up pass, along three paths:
    - ``direct``: ``search_index.query.search(store, SearchRequest(...))``, the portal's own search;
    - ``http``:   ``GET /api/v1/search`` through Flask's test client (adds the database and JSON);
@@ -50,6 +52,7 @@ import math
 import platform
 import pstats
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -68,7 +71,10 @@ CUES_PER_WEBINAR = CUES_PER_HOUR * WEBINAR_MINUTES // 60  # 1,350
 CUE_MS = 3_600_000 // CUES_PER_HOUR  # 4 s between cue starts
 MIN_WORDS, MAX_WORDS = 8, 16
 THEMES = ("algorithms", "law", "investigations", "litigation")
-KINDS = ("single", "two_words", "phrase", "prefix", "filtered")
+KINDS = ("single", "two_words", "phrase", "small_words", "synonym", "prefix", "filtered")
+# Queries that say an expression of the portal's default thesaurus, among the corpus' theme items.
+SYNONYM_QUERIES = ("réseaux sociaux", "signalement", "DSA", "cyberharcèlement", "haine en ligne", "porter plainte",
+                   "procureur", "modération", "Arcom", "Pharos", "algorithme de recommandation")
 PATHS = ("direct", "http", "bare")
 FILTER_THEME = "law"
 # Query words and phrases come from the webinars every size holds, so each size runs the same queries.
@@ -309,8 +315,12 @@ def build_queries(gen: CorpusGenerator, source_webinars: int, per_kind: int, see
 
     pairs: list[tuple[str, str]] = []  # adjacent content words
     together: list[tuple[str, str]] = []  # content words of one cue
+    small: list[str] = []  # three words said in a row, a small word between two others ("plainte de harcèlement")
     for index in range(source_webinars):
         for cue in gen.webinar_cues(index)[::7]:
+            said = re.findall(r"(?:\w+['’])?\w+", cue.text)
+            small += [" ".join(w) for w in zip(said, said[1:], said[2:])
+                      if w[1].lower() in function_words and not {w[0].lower(), w[2].lower()} & function_words]
             words = query_words(cue.text)
             pairs += [(a, b) for a, b in itertools.pairwise(words) if not {a, b} & function_words]
             content = [w for w in dict.fromkeys(words) if w not in function_words]
@@ -330,6 +340,9 @@ def build_queries(gen: CorpusGenerator, source_webinars: int, per_kind: int, see
         queries["two_words"].append(BenchQuery("two_words", f"{a} {b}"))
         p, q = rng.choice(pairs)
         queries["phrase"].append(BenchQuery("phrase", f'"{p} {q}"'))
+        queries["small_words"].append(BenchQuery("small_words", f'"{rng.choice(small)}"'))
+        expression = SYNONYM_QUERIES[n % len(SYNONYM_QUERIES)]
+        queries["synonym"].append(BenchQuery("synonym", expression if n % 2 else f"{expression} {word()}"))
         if n % 5 == 0:
             queries["prefix"].append(BenchQuery("prefix", fixed_prefixes[(n // 5) % len(fixed_prefixes)]))
         else:
@@ -586,9 +599,17 @@ class Bench:
 
         store = indexing.get_store(app)
         client = app.test_client()
+        try:  # the portal's thesaurus, as the HTTP path applies it (absent from code before synonyms existed)
+            from portal.services.synonyms import search_groups
+
+            with app.app_context():
+                groups = search_groups()
+            options = {"synonyms": groups}
+        except ImportError:
+            options = {}
 
         def direct(q: BenchQuery) -> Any:
-            return search(store, SearchRequest(text=q.text, theme=q.theme))
+            return search(store, SearchRequest(text=q.text, theme=q.theme, **options))
 
         def http(q: BenchQuery) -> Any:
             params = {"q": q.text} | ({"theme": q.theme} if q.theme else {})

@@ -18,9 +18,10 @@ from operator import itemgetter
 
 from whoosh import query as Q
 
-from search_index.analysis import FRENCH, LANGUAGES, Language, PhraseWord, elision_term, fold, language, pair_term, says
-from search_index.scoring import WordsInOrder, match_scores, ranked
+from search_index.analysis import FRENCH, LANGUAGES, Language, PhraseWord, elision_term, fold, gram_term, language, pair_term, says
+from search_index.scoring import MostOf, WordsInOrder, match_scores, ranked
 from search_index.segments import per_segments, retain
+from search_index.schema import BRIDGE_WORDS
 from search_index.store import IndexStore
 from search_index.synonyms import Expression, Thesaurus, thesaurus
 
@@ -70,6 +71,7 @@ class ParsedQuery:
     notices: list[str]
     only_negative: bool = False
     synonyms: list[SynonymUse] = field(default_factory=list)
+    most_of: Q.Query | None = None  # several words: any of them, the more the better (when none holds them all)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class SearchRequest:
     groups_per_page: int = 10
     hits_per_page: int = 20
     correct: bool = True  # a query that finds nothing is run again with its spelling corrected
+    loosen: bool = True  # a query of several words that finds nothing is run again for most of them
     suggest: bool = True  # a query that finds nothing gets a spelling suggestion (not the corrected run itself)
     synonyms: tuple[tuple[str, ...], ...] = ()  # groups of equivalent expressions (see synonyms.py)
 
@@ -137,6 +140,7 @@ class SearchResult:
     pages: int = 1
     expanded: bool = False  # one webinar, hits paginated
     corrected_from: str | None = None  # what was typed, when these are the results of its correction
+    loosened: bool = False  # no passage holds every word: these hold most of them
 
     @property
     def is_empty(self) -> bool:
@@ -222,9 +226,12 @@ def parse_query(text: str, synonyms: Thesaurus | None = None, lang: Language = F
             notices.append("Aucun mot à chercher dans cette recherche : essayez un mot ou une expression.")
         return ParsedQuery(None, terms, prefixes, words, notices, only_negative=bool(negatives))
     query: Q.Query = parts[0] if len(parts) == 1 else Q.And(parts)
+    most_of = MostOf(parts) if len(parts) > 1 else None
     if negatives:
-        query = Q.AndNot(query, Q.Or([c.query for c in negatives]))
-    return ParsedQuery(query, terms, prefixes, words, notices, synonyms=uses)
+        excluded = Q.Or([c.query for c in negatives])
+        query = Q.AndNot(query, excluded)
+        most_of = Q.AndNot(most_of, excluded) if most_of is not None else None
+    return ParsedQuery(query, terms, prefixes, words, notices, synonyms=uses, most_of=most_of)
 
 
 def _with_synonyms(text: str, thesaurus: Thesaurus, lang: Language) -> tuple[str, list[Clause]]:
@@ -351,14 +358,14 @@ def _exact_phrase(typed: list[PhraseWord], words: list[str], lang: Language) -> 
         # no position is read (Whoosh reads positions in pure Python, the slow part of phrases).
         pair = terms[0].text
         return Clause(Q.Or([terms[0], Q.Term(name("cross"), pair)]), terms=highlighted, words=words)
-    # Said across two cues: in this cue's bridge (its last words + the next cue's first words)
-    # but neither within the next cue's first words alone (that is the next cue's hit) nor with
-    # all its pairs within this cue (the check above decides there, articles included).
-    # Articles are not checked across two cues.
-    pairs = terms[len(terms) - len(stems) + 1 :]
-    within = pairs[0] if len(pairs) == 1 else Q.And(pairs)
-    across = Q.AndNot(Q.Phrase(name("bridge"), stems), Q.Or([Q.Phrase(name("head"), stems), within]))
-    return Clause(Q.Or([WordsInOrder(terms, typed, lang), across]), terms=highlighted, words=words)
+    # Said across two cues: this cue ends with its first words and the next begins with the rest,
+    # wherever it is cut (one tail term and one head term). Articles are not checked across cues.
+    across = [
+        Q.And([Q.Term(name("tails"), gram_term(stems[:k])), Q.Term(name("heads"), gram_term(stems[k:]))])
+        for k in range(1, len(stems))
+        if k <= BRIDGE_WORDS and len(stems) - k <= BRIDGE_WORDS
+    ]
+    return Clause(Q.Or([WordsInOrder(terms, typed, lang), *across]), terms=highlighted, words=words)
 
 
 # -- searching ------------------------------------------------------------------------------
@@ -371,17 +378,24 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
     if parsed.query is None:
         return result
     with store.searching() as searcher:
-        _run(searcher, _in_every_language(searcher, parsed, request.text, request.synonyms), request, result)
+        parsed = _in_every_language(searcher, parsed, request.text, request.synonyms)
+        _run(searcher, parsed, request, result)
     if request.correct and result.suggestion and result.total_hits == 0 and result.is_empty:
         # A typo: the corrected words at once, rather than a "did you mean" to tap on a phone.
         corrected = search(store, replace(request, text=result.suggestion, correct=False, suggest=False))
-        if corrected.is_empty:
-            result.suggestion = None  # it finds nothing either: not worth a tap
-            return result
-        corrected.text = _accented(result.suggestion, request.text, corrected)
-        corrected.corrected_from = request.text
-        corrected.notices = result.notices + corrected.notices
-        return corrected
+        if not corrected.is_empty:
+            corrected.text = _accented(result.suggestion, request.text, corrected)
+            corrected.corrected_from = request.text
+            corrected.notices = result.notices + corrected.notices
+            return corrected
+        result.suggestion = None  # it finds nothing either: not worth a tap
+    if request.loosen and parsed.most_of is not None and result.total_hits == 0 and result.is_empty:
+        # No passage says every word: those that say the most of them, rather than nothing.
+        loose = SearchResult(text=request.text, notices=list(result.notices), expanded=result.expanded, loosened=True)
+        with store.searching() as searcher:
+            _run(searcher, replace(parsed, query=parsed.most_of), replace(request, suggest=False), loose)
+        if not loose.is_empty:
+            return loose
     return result
 
 
@@ -393,13 +407,17 @@ def _in_every_language(searcher, french: ParsedQuery, text: str, synonyms: tuple
         return french
     merged = replace(french, terms=set(french.terms), synonyms=list(french.synonyms))
     queries = [french.query]
+    loose = [french.most_of] if french.most_of is not None else []
     for lang in others:
         parsed = parse_query(text, thesaurus(synonyms, lang.code) if synonyms else None, lang)
         if parsed.query is not None:
             queries.append(parsed.query)
             merged.terms |= parsed.terms
             merged.synonyms += parsed.synonyms
+        if parsed.most_of is not None:
+            loose.append(parsed.most_of)
     merged.query = Q.Or(queries)
+    merged.most_of = Q.Or(loose) if len(loose) > 1 else (loose[0] if loose else None)
     return merged
 
 

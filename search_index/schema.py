@@ -12,10 +12,10 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from search_index.analysis import FOLDING, FRENCH, LANGUAGES
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 9
-# How many words of the next cue a cue's "bridge" holds, small words included: phrases of up to
-# BRIDGE_WORDS + 1 words said across two cues are found (the hit is the first cue).
-BRIDGE_WORDS = 6
+SCHEMA_VERSION = 10
+# How many words at each side of the end of a cue its tails and heads hold, small words included:
+# a phrase said across two cues is found (at the first) when each holds at most this many of its words.
+BRIDGE_WORDS = 5
 
 
 def build_schema() -> Schema:
@@ -42,10 +42,11 @@ def build_schema() -> Schema:
             # through the pairs field (and, from three words, a check of the stored text). The
             # French field stores every document's text, whatever its language.
             name("text"): TEXT(analyzer=language.stemming, stored=language is FRENCH, phrase=False),
-            # Last words of this cue + first words of the next, and those first words alone:
-            # a phrase found in the bridge but not in the next cue's head alone spans the two.
-            name("bridge"): TEXT(analyzer=language.phrase_words_analyzer, phrase=True),
-            name("head"): TEXT(analyzer=language.phrase_words_analyzer, phrase=True),
+            # The cue's last words as terms (``lign``, ``en_lign``, ``harcel_en_lign``…) and the next
+            # cue's first words (``touch``, ``touch_surtout``…): a phrase said across the two is one
+            # tail and one head, exactly, with no position to read.
+            name("tails"): KEYWORD(scorable=True),
+            name("heads"): KEYWORD(scorable=True),
             # Adjacent stem pairs of the cue (small words included) and each elided article with its
             # word: a two-word phrase is one term. The pair across the cue's end is apart, in cross,
             # so that all the pairs of a phrase in ``pairs`` mean it was said within this cue.

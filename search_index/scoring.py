@@ -53,6 +53,17 @@ class WordsInOrder(Q.And):
         return WordsInOrder([q.normalize() for q in self.subqueries], self.words, self.lang, boost=self.boost)
 
 
+class MostOf(Q.Or):
+    """Documents matching any of its parts, each score scaled by the share of parts it matches:
+    what a query of several words falls back to when no passage holds them all."""
+
+    def apply(self, fn):
+        return MostOf([fn(q) for q in self.subqueries], boost=self.boost)
+
+    def normalize(self):
+        return MostOf([q.normalize() for q in self.subqueries], boost=self.boost)
+
+
 def match_scores(searcher, query: Q.Query) -> Scores:
     """The score of every document ``query`` matches, by document number (Whoosh's own scores)."""
     return _evaluate(searcher, query)
@@ -77,6 +88,15 @@ def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores
     if kind is WordsInOrder:
         candidates = _evaluate(searcher, Q.And(node.subqueries), within)
         return {docnum: score for docnum, score in candidates.items() if _says(searcher, docnum, node.words, node.lang)}
+    if kind is MostOf:
+        total: Scores = {}
+        matched: dict[int, int] = {}
+        for sub in node.subqueries:
+            for docnum, score in _evaluate(searcher, sub, within).items():
+                total[docnum] = total.get(docnum, 0.0) + score
+                matched[docnum] = matched.get(docnum, 0) + 1
+        n = len(node.subqueries)
+        return {docnum: score * matched[docnum] / n for docnum, score in total.items()}
     if kind is Q.AndNot:
         positive = _evaluate(searcher, node.a, within)
         for docnum in _evaluate(searcher, node.b, set(positive)):
@@ -117,7 +137,7 @@ def _estimate(searcher, node: Q.Query) -> int:
         return 0
     if kind is Q.Term:
         return searcher.doc_frequency(node.fieldname, node.text)
-    if kind is Q.Or:
+    if kind in (Q.Or, MostOf):
         return sum(_estimate(searcher, q) for q in node.subqueries)
     if kind in (Q.And, WordsInOrder) and node.subqueries:
         return min(_estimate(searcher, q) for q in node.subqueries)

@@ -30,8 +30,9 @@ from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
+from whoosh.scoring import BM25F
 
-from search_index.analysis import FRENCH, language
+from search_index.analysis import FRENCH, gram_term, language
 from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
 from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema, fingerprint
 
@@ -40,6 +41,11 @@ READERS_FILE = ".readers"  # a shared lock on it per process that reads the gene
 OTHER_CODE_GRACE_S = 24 * 3600  # another code's generation (an upgrade) is kept at least this long after its link
 MAX_IDLE_SEARCHERS = 8  # per process: enough for a threaded server's concurrent searches
 DAMAGED_RETRY_S = 10.0
+
+# BM25F with less length normalisation than Whoosh's default (B=0.75): a short cue ("Bonjour, on
+# parle de harcèlement aujourd'hui") no longer outranks the long answer that explains it. Chosen
+# with the judged queries of bench/relevance (figures in bench/RESULTS.md).
+WEIGHTING = BM25F(B=0.3, K1=1.2)
 
 
 class IndexUnavailable(RuntimeError):
@@ -206,7 +212,7 @@ class IndexStore:
                 self._drop(searcher)
         ix = self.open()
         try:
-            searcher = ix.searcher()
+            searcher = ix.searcher(weighting=WEIGHTING)
         except Exception as err:
             self._damaged = (generation, time.monotonic())
             raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}).", "corrupt") from err
@@ -559,9 +565,10 @@ def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int, code: str = "f
     texts = {"text": cue.text, "pairs": cue.text}
     if cue.next_text:
         lang = language(code)
-        head = lang.edge_words(cue.next_text, BRIDGE_WORDS)
-        texts["bridge"] = f"{lang.edge_words(cue.text, BRIDGE_WORDS, last=True)} {head}"
-        texts["head"] = head
+        own = [w.stem for w in lang.phrase_words(cue.text)[-BRIDGE_WORDS:]]
+        following = [w.stem for w in lang.phrase_words(cue.next_text)[:BRIDGE_WORDS]]
+        texts["tails"] = " ".join(gram_term(own[i:]) for i in range(len(own)))
+        texts["heads"] = " ".join(gram_term(following[: i + 1]) for i in range(len(following)))
         # The pair made of this cue's last word and the next cue's first (without their articles,
         # each counted in its own cue): a two-word phrase said across the two is found at this
         # cue, and only here.

@@ -58,6 +58,7 @@ class SearchPage:
     notices: list[str] = field(default_factory=list)
     unavailable: str | None = None
     corrected_from: str | None = None  # what was typed, when the page shows its corrected spelling's results
+    loosened: bool = False  # no passage holds every word: the page shows those holding the most of them
     browse_themes: list[Theme] = field(default_factory=list)  # offered when nothing is found
     latest: list[Webinar] = field(default_factory=list)
 
@@ -105,6 +106,7 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
         return page
     page.result = result
     page.notices += result.notices
+    page.loosened = result.loosened
     if result.corrected_from is not None:
         page.corrected_from, page.query = result.corrected_from, result.text
         text = result.text  # the hits' links carry the words that found them
@@ -194,6 +196,7 @@ def page_as_json(page: SearchPage) -> dict:
         },
         "suggestion": page.result.suggestion if page.result else None,
         "corrected_from": page.corrected_from,
+        "loosened": page.loosened,
         "notices": page.notices + ([page.unavailable] if page.unavailable else []),
     }
 

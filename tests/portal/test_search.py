@@ -372,3 +372,12 @@ def test_an_english_webinar_is_found_by_an_english_word_with_english_stemming(cl
     # the recording's own search box uses its language too
     within = client.get("/api/v1/webinars/english-session/search", query_string={"q": "journalist"}).get_json()
     assert within["total"] == 1
+
+
+def test_words_never_said_together_show_the_passages_with_most_of_them_and_say_so(demo_client):
+    data = api(demo_client, q="harcèlement qwxzt")
+    assert data["loosened"] is True and data["total_hits"] > 0
+    assert all("<mark>" in h["snippet_html"] for _, h in all_hits(data))
+    page = demo_client.get("/search", query_string={"q": "harcèlement qwxzt"}).get_data(as_text=True)
+    assert "Aucun passage ne contient tous les mots de « harcèlement qwxzt »" in page
+    assert api(demo_client, q="harcèlement")["loosened"] is False

@@ -381,3 +381,29 @@ def test_a_query_that_finds_nothing_is_run_again_corrected_in_the_words_as_said(
     assert search(store, SearchRequest(text="harcelemnt", correct=False)).total_hits == 0
     nothing = search(store, SearchRequest(text="zorglub"))
     assert nothing.corrected_from is None and nothing.total_hits == 0 and nothing.suggestion is None
+
+
+def test_words_no_passage_holds_together_fall_back_to_the_passages_holding_most_of_them(new_store):
+    from search_index.query import SearchRequest, search
+
+    store = _index(
+        new_store(),
+        [
+            "Le délai pour porter plainte pour diffamation est de trois mois.",  # 0: three of four
+            "La diffamation est un délit.",  # 1000: one
+            "Le délai de prescription.",  # 2000: one
+            "Rien à voir, sauf la diffamation en ligne.",  # 3000: one, excluded below
+        ],
+    )
+    result = search(store, SearchRequest(text="délai plainte diffamation école", webinar_id=1, hits_per_page=50))
+    assert result.loosened and not result.corrected_from
+    starts = [h.start_ms for g in result.groups for h in g.hits]
+    assert starts[0] == 0 and set(starts) == {0, 1000, 2000, 3000}
+    excluded = search(store, SearchRequest(text="délai plainte diffamation école -ligne", webinar_id=1, hits_per_page=50))
+    assert 3000 not in [h.start_ms for g in excluded.groups for h in g.hits]
+    # all the words in one passage: no loosening
+    exact = search(store, SearchRequest(text="délai prescription", webinar_id=1))
+    assert not exact.loosened and [h.start_ms for g in exact.groups for h in g.hits] == [2000]
+    # as typed, when asked
+    strict = search(store, SearchRequest(text="délai plainte diffamation école", webinar_id=1, loosen=False))
+    assert strict.total_hits == 0 and not strict.loosened
