@@ -327,8 +327,14 @@ def _word_clause(token: str, lang: Language) -> tuple[Clause | None, str | None]
     if len(words) == 1:
         query, terms = _word_term(words[0], lang)
         return Clause(query, terms=terms, words=words), None
-    # A compound typed without quotes (mise-en-avant, aujourd'hui) is a phrase, its articles optional.
-    return _exact_phrase([PhraseWord(w.stem) for w in lang.phrase_words(plain)], words, lang), None
+    # A compound typed without quotes (mise-en-avant, aujourd'hui) is a phrase, its articles optional;
+    # hyphenated, it is also the word written in one (cyber-harcèlement: cyberharcèlement).
+    clause = _exact_phrase([PhraseWord(w.stem) for w in lang.phrase_words(plain)], words, lang)
+    joined = plain.replace("-", "")
+    if "-" in plain and re.fullmatch(r"\w+", joined) and lang.query_words(joined):
+        query, terms = _word_term(lang.query_words(joined)[0], lang)
+        clause = Clause(Q.Or([clause.query, query]), terms=clause.terms | terms, words=words)
+    return clause, None
 
 
 def _phrase_clause(phrase: str, lang: Language) -> tuple[Clause | None, str | None]:
@@ -785,6 +791,8 @@ def _suggest(searcher, text: str, words: list[str]) -> str | None:
         folded = fold(word)
         if len(folded) < 3 or len(folded) > MAX_SUGGESTED_LENGTH or searcher.doc_frequency("folded", folded) > 0:
             continue
+        if any(searcher.doc_frequency("text", form) for form in FRENCH.stem_forms(word)):
+            continue  # not said as typed, but its stem is (« délai » for « délais »): no typo
         if tried >= MAX_SUGGESTED_WORDS or time.monotonic() > deadline:
             break
         tried += 1

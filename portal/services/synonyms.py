@@ -48,6 +48,9 @@ DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("VLOP", "très grandes plateformes en ligne", "TGPL"),
     ("signaleurs de confiance", "trusted flaggers"),
     ("action de groupe", "class action", "action collective"),
+    ("revenge porn", "pornodivulgation", "diffusion d'images intimes", "images intimes"),
+    ("lever l'anonymat", "données d'identification", "identifier l'auteur"),
+    ("opacité", "opaque", "manque de transparence"),
     ("droit à l'oubli", "droit à l'effacement", "déréférencement"),
 )
 

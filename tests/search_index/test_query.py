@@ -407,3 +407,18 @@ def test_words_no_passage_holds_together_fall_back_to_the_passages_holding_most_
     # as typed, when asked
     strict = search(store, SearchRequest(text="délai plainte diffamation école", webinar_id=1, loosen=False))
     assert strict.total_hits == 0 and not strict.loosened
+
+
+def test_a_hyphenated_word_also_finds_it_written_in_one(new_store):
+    store = _index(new_store(), ["Le cyberharcèlement est puni.", "Le cyber harcèlement aussi.", "Un e-mail reçu."])
+    assert _starts(store, "cyber-harcèlement") == [0, 1000]
+    assert _starts(store, "email") == []  # only the other way round: one word typed is not split
+    assert _starts(store, "e-mail") == [2000]
+
+
+def test_a_word_whose_stem_is_said_is_not_taken_for_a_typo(new_store):
+    from search_index.query import SearchRequest, search
+
+    store = _index(new_store(), ["Les délais sont courts.", "La plainte est déposée."])
+    result = search(store, SearchRequest(text="délai plainte", webinar_id=1))
+    assert result.corrected_from is None and result.loosened  # « délai » is « délais »: no « Vouliez-vous dire »
