@@ -340,9 +340,6 @@ def build_queries(gen: CorpusGenerator, source_webinars: int, per_kind: int, see
         queries["two_words"].append(BenchQuery("two_words", f"{a} {b}"))
         p, q = rng.choice(pairs)
         queries["phrase"].append(BenchQuery("phrase", f'"{p} {q}"'))
-        queries["small_words"].append(BenchQuery("small_words", f'"{rng.choice(small)}"'))
-        expression = SYNONYM_QUERIES[n % len(SYNONYM_QUERIES)]
-        queries["synonym"].append(BenchQuery("synonym", expression if n % 2 else f"{expression} {word()}"))
         if n % 5 == 0:
             queries["prefix"].append(BenchQuery("prefix", fixed_prefixes[(n // 5) % len(fixed_prefixes)]))
         else:
@@ -351,6 +348,12 @@ def build_queries(gen: CorpusGenerator, source_webinars: int, per_kind: int, see
                 w = word()
             queries["prefix"].append(BenchQuery("prefix", w[: rng.randint(4, min(7, len(w) - 1))] + "*"))
         queries["filtered"].append(BenchQuery("filtered", word(), theme=FILTER_THEME))
+    # The kinds added later draw from a generator of their own: the others keep their queries.
+    rng = random.Random(seed + 1)
+    for n in range(per_kind):
+        queries["small_words"].append(BenchQuery("small_words", f'"{rng.choice(small)}"'))
+        expression = SYNONYM_QUERIES[n % len(SYNONYM_QUERIES)]
+        queries["synonym"].append(BenchQuery("synonym", expression if n % 2 else f"{expression} {word()}"))
     return queries
 
 

@@ -41,11 +41,6 @@ def pair_term(first_stem: str, second_stem: str) -> str:
     return f"{first_stem}_{second_stem}"
 
 
-def gram_term(stems) -> str:
-    """Several stems in a row as one term (the tails and heads of cues)."""
-    return "_".join(stems)
-
-
 def elision_term(elision: str, stem: str) -> str:
     return f"{elision}'{stem}"
 

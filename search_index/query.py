@@ -18,8 +18,8 @@ from operator import itemgetter
 
 from whoosh import query as Q
 
-from search_index.analysis import FRENCH, LANGUAGES, Language, PhraseWord, elision_term, fold, gram_term, language, pair_term, says
-from search_index.scoring import MostOf, WordsInOrder, match_scores, ranked
+from search_index.analysis import FRENCH, LANGUAGES, Language, PhraseWord, elision_term, fold, language, pair_term, says
+from search_index.scoring import AcrossCues, MostOf, WordsInOrder, match_scores, ranked
 from search_index.segments import per_segments, retain
 from search_index.schema import BRIDGE_WORDS
 from search_index.store import IndexStore
@@ -364,13 +364,16 @@ def _exact_phrase(typed: list[PhraseWord], words: list[str], lang: Language) -> 
         # no position is read (Whoosh reads positions in pure Python, the slow part of phrases).
         pair = terms[0].text
         return Clause(Q.Or([terms[0], Q.Term(name("cross"), pair)]), terms=highlighted, words=words)
-    # Said across two cues: this cue ends with its first words and the next begins with the rest,
-    # wherever it is cut (one tail term and one head term). Articles are not checked across cues.
-    across = [
-        Q.And([Q.Term(name("tails"), gram_term(stems[:k])), Q.Term(name("heads"), gram_term(stems[k:]))])
-        for k in range(1, len(stems))
-        if k <= BRIDGE_WORDS and len(stems) - k <= BRIDGE_WORDS
-    ]
+    # Said across two cues, wherever it is cut: this cue ends with its first k words (their pairs in
+    # this cue, the pair at the cut in cross) and the next begins with the rest (checked, with the
+    # articles, against the stored text and the next cue's first words).
+    across = []
+    for k in range(1, len(stems)):
+        if len(stems) - k > BRIDGE_WORDS:
+            continue
+        parts = [Q.Term(name("cross"), pair_term(stems[k - 1], stems[k]))]
+        parts += [Q.Term(name("pairs"), pair_term(a, b)) for a, b in zip(stems[: k - 1], stems[1:k])]
+        across.append(AcrossCues(parts, typed, k, lang))
     return Clause(Q.Or([WordsInOrder(terms, typed, lang), *across]), terms=highlighted, words=words)
 
 

@@ -12,9 +12,9 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from search_index.analysis import FOLDING, FRENCH, LANGUAGES
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 10
-# How many words at each side of the end of a cue its tails and heads hold, small words included:
-# a phrase said across two cues is found (at the first) when each holds at most this many of its words.
+SCHEMA_VERSION = 11
+# How many of the next cue's first words a cue keeps (stored, small words included): a phrase said
+# across two cues is found (at the first) when at most this many of its words are in the second.
 BRIDGE_WORDS = 5
 
 
@@ -33,6 +33,7 @@ def build_schema() -> Schema:
         end_ms=STORED(),
         starts_at=COLUMN(NumericColumn("q")),
         title=STORED(),
+        next=STORED(),  # the next cue's first words, to check a phrase said across the two
         folded=TEXT(analyzer=FOLDING, phrase=False),
     )
     for language in LANGUAGES.values():
@@ -42,14 +43,10 @@ def build_schema() -> Schema:
             # through the pairs field (and, from three words, a check of the stored text). The
             # French field stores every document's text, whatever its language.
             name("text"): TEXT(analyzer=language.stemming, stored=language is FRENCH, phrase=False),
-            # The cue's last words as terms (``lign``, ``en_lign``, ``harcel_en_lign``…) and the next
-            # cue's first words (``touch``, ``touch_surtout``…): a phrase said across the two is one
-            # tail and one head, exactly, with no position to read.
-            name("tails"): KEYWORD(scorable=True),
-            name("heads"): KEYWORD(scorable=True),
             # Adjacent stem pairs of the cue (small words included) and each elided article with its
-            # word: a two-word phrase is one term. The pair across the cue's end is apart, in cross,
-            # so that all the pairs of a phrase in ``pairs`` mean it was said within this cue.
+            # word: a two-word phrase is one term. The pair across the cue's end is apart, in cross:
+            # a longer phrase said across two cues is found by it (and checked against the cue's
+            # text and ``next``)
             name("pairs"): TEXT(analyzer=language.pairs, phrase=False),
             name("cross"): TEXT(analyzer=language.pairs, phrase=False),
         })

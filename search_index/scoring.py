@@ -53,6 +53,22 @@ class WordsInOrder(Q.And):
         return WordsInOrder([q.normalize() for q in self.subqueries], self.words, self.lang, boost=self.boost)
 
 
+class AcrossCues(Q.And):
+    """A phrase said across the end of a cue, cut after its first ``k`` words: the pair at the cut
+    (the ``cross`` field) and the pairs before it, then checked against the cue's stored text (it
+    ends with those k words) and its ``next`` (the next cue's first words begin with the rest)."""
+
+    def __init__(self, terms: list[Q.Query], words: list[PhraseWord], k: int, lang: Language = FRENCH, boost: float = 1.0):
+        super().__init__(terms, boost=boost)
+        self.words, self.k, self.lang = list(words), k, lang
+
+    def apply(self, fn):
+        return AcrossCues([fn(q) for q in self.subqueries], self.words, self.k, self.lang, boost=self.boost)
+
+    def normalize(self):
+        return AcrossCues([q.normalize() for q in self.subqueries], self.words, self.k, self.lang, boost=self.boost)
+
+
 class MostOf(Q.Or):
     """Documents matching any of its parts, each score scaled by the share of parts it matches:
     what a query of several words falls back to when no passage holds them all."""
@@ -88,6 +104,9 @@ def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores
     if kind is WordsInOrder:
         candidates = _evaluate(searcher, Q.And(node.subqueries), within)
         return {docnum: score for docnum, score in candidates.items() if _says(searcher, docnum, node.words, node.lang)}
+    if kind is AcrossCues:
+        candidates = _evaluate(searcher, Q.And(node.subqueries), within)
+        return {docnum: score for docnum, score in candidates.items() if _spans(searcher, docnum, node)}
     if kind is MostOf:
         total: Scores = {}
         matched: dict[int, int] = {}
@@ -130,6 +149,20 @@ def _says(searcher, docnum: int, words: list[PhraseWord], lang: Language) -> boo
     return says(lang.phrase_words(searcher.stored_fields(docnum).get("text") or ""), words)
 
 
+def _spans(searcher, docnum: int, node: AcrossCues) -> bool:
+    """Whether a cue ends with the phrase's first k words and the next cue begins with the rest."""
+    fields = searcher.stored_fields(docnum)
+    own = node.lang.phrase_words(fields.get("text") or "")
+    following = node.lang.phrase_words(fields.get("next") or "")
+    head, rest = node.words[: node.k], node.words[node.k :]
+    return (
+        len(own) >= len(head)
+        and len(following) >= len(rest)
+        and all(t.matches(s) for t, s in zip(head, own[len(own) - len(head) :]))
+        and all(t.matches(s) for t, s in zip(rest, following))
+    )
+
+
 def _estimate(searcher, node: Q.Query) -> int:
     """An upper bound of how many documents ``node`` matches, to read the rarest part of an And first."""
     kind = type(node)
@@ -139,7 +172,7 @@ def _estimate(searcher, node: Q.Query) -> int:
         return searcher.doc_frequency(node.fieldname, node.text)
     if kind in (Q.Or, MostOf):
         return sum(_estimate(searcher, q) for q in node.subqueries)
-    if kind in (Q.And, WordsInOrder) and node.subqueries:
+    if kind in (Q.And, WordsInOrder, AcrossCues) and node.subqueries:
         return min(_estimate(searcher, q) for q in node.subqueries)
     if kind is Q.AndNot:
         return _estimate(searcher, node.a)

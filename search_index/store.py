@@ -32,7 +32,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.scoring import BM25F
 
-from search_index.analysis import FRENCH, gram_term, language
+from search_index.analysis import FRENCH, language
 from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
 from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema, fingerprint
 
@@ -565,10 +565,7 @@ def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int, code: str = "f
     texts = {"text": cue.text, "pairs": cue.text}
     if cue.next_text:
         lang = language(code)
-        own = [w.stem for w in lang.phrase_words(cue.text)[-BRIDGE_WORDS:]]
-        following = [w.stem for w in lang.phrase_words(cue.next_text)[:BRIDGE_WORDS]]
-        texts["tails"] = " ".join(gram_term(own[i:]) for i in range(len(own)))
-        texts["heads"] = " ".join(gram_term(following[: i + 1]) for i in range(len(following)))
+        fields["next"] = lang.edge_words(cue.next_text, BRIDGE_WORDS)
         # The pair made of this cue's last word and the next cue's first (without their articles,
         # each counted in its own cue): a two-word phrase said across the two is found at this
         # cue, and only here.
