@@ -7,7 +7,6 @@ import secrets
 from media_meta.errors import MediaMetaError
 from media_meta.timecodes import format_clock
 
-MAX_CLIP_MS = 30 * 60 * 1000
 MIN_CLIP_MS = 1000
 # No 0/o, 1/l/i: a code can be read aloud or copied from paper without ambiguity.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -18,7 +17,8 @@ class ClipError(MediaMetaError):
     """A segment that cannot be a clip; the message says why, in French."""
 
 
-def validate_segment(start_ms: int, end_ms: int, duration_ms: int | None, max_ms: int = MAX_CLIP_MS) -> None:
+def validate_segment(start_ms: int, end_ms: int, duration_ms: int | None, max_ms: int) -> None:
+    """Check a clip's bounds; ``max_ms`` is the portal's setting (``CLIP_MAX_MS``), the only place the limit is decided."""
     if start_ms < 0 or end_ms < 0:
         raise ClipError("Les temps d'un extrait ne peuvent pas être négatifs.")
     if end_ms <= start_ms:

@@ -195,6 +195,7 @@ def check_links_command(timeout: float) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def backup_command(folder: Path) -> None:
     """Copy the database, media and resource files into FOLDER (new or empty), while the site runs."""
+    from portal.formatting import file_size
     from portal.services.backups import BackupError, create_backup
 
     try:
@@ -202,8 +203,7 @@ def backup_command(folder: Path) -> None:
     except BackupError as err:
         click.echo(f"Sauvegarde impossible : {err}", err=True)
         sys.exit(1)
-    size = f"{report.bytes / 1048576:.1f}".replace(".", ",")
-    click.echo(f"Sauvegarde faite dans {report.folder} : {report.files} fichier(s), {size} Mo, schéma {report.revision}.")
+    click.echo(f"Sauvegarde faite dans {report.folder} : {report.files} fichier(s), {file_size(report.bytes)}, schéma {report.revision}.")
 
 
 @click.command("restore")

@@ -10,6 +10,7 @@ from media_meta.clips import display_code
 from media_meta.timecodes import format_clock, format_spoken, format_vtt
 from portal import links
 from portal.delivery import asset_url
+from portal.formatting import file_size, thousands
 
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = (
@@ -26,14 +27,10 @@ def french_date(value: datetime, with_time: bool = True) -> str:
     return f"{day} à {value.hour} h {value.minute:02d}"
 
 
-def thousands(value: int) -> str:
-    """``110 000``, with the narrow no-break space French puts between thousands."""
-    return f"{value:,}".replace(",", "\u202f")
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         clock=format_clock,
+        file_size=file_size,
         spoken=format_spoken,
         vtt_time=format_vtt,
         french_date=french_date,

@@ -51,7 +51,7 @@ def parse_segment(start: str | None, end: str | None, webinar: Webinar) -> tuple
     if end_ms is None:
         return None, "Extrait sans fin (paramètre end) : le webinaire est lu en entier."
     try:
-        validate_segment(start_ms, end_ms, webinar.duration_ms or None)
+        validate_segment(start_ms, end_ms, webinar.duration_ms or None, current_app.config["CLIP_MAX_MS"])
     except ClipError as err:
         return None, f"{err} Le webinaire est lu en entier."
     return Segment(start_ms, end_ms), None

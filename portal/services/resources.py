@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from media_meta.timecodes import format_clock
+from portal.formatting import file_size
 from portal.extensions import db
 from portal.models import RESOURCE_KINDS, Resource, ResourceLink, Theme, Webinar
 from portal.services import audit, units
@@ -84,7 +85,7 @@ def check_file(raw: bytes, filename: str) -> FileType:
     if not raw:
         raise ResourceError("Le fichier est vide.")
     if len(raw) > limit:
-        raise ResourceError(f"Le fichier pèse {len(raw) / 1048576:.1f} Mo ; {limit / 1048576:.0f} Mo au plus.".replace(".", ","))
+        raise ResourceError(f"Le fichier pèse {file_size(len(raw))} ; {file_size(limit)} au plus.")
     found = sniff(raw)
     claimed = Path(filename or "").suffix.lower()
     if found is None:

@@ -30,7 +30,7 @@ from portal.forms import (
 from portal.params import bounded_int, record_id
 from portal.models import RESOURCE_KINDS, AuditEvent, Cue, Resource, ResourceLink, Speaker, Theme, Transcript, User, Webinar
 from portal.services import accounts, audit, indexing
-from portal.templating import thousands
+from portal.formatting import thousands
 from portal.services import resources as resource_service
 from media_meta.errors import MediaMetaError
 from media_meta.timecodes import parse_timecode

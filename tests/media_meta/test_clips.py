@@ -16,11 +16,11 @@ from media_meta.clips import CODE_LENGTH, ClipError, display_code, new_code, nor
 )
 def test_bad_segments_are_explained(start, end, duration, words):
     with pytest.raises(ClipError, match=words):
-        validate_segment(start, end, duration)
+        validate_segment(start, end, duration, 30 * 60_000)
 
 
 def test_good_segment_passes():
-    validate_segment(754_000, 884_000, 5_400_000)
+    validate_segment(754_000, 884_000, 5_400_000, 30 * 60_000)
 
 
 def test_codes_are_readable_and_forgiving():

@@ -232,3 +232,22 @@ def test_clip_actions_are_audited(people, demo_app):
 
         event = db.session.scalar(select(AuditEvent).filter_by(action="clip.create"))
         assert event.user_email == "trainer@example.org" and event.target_type == "clip"
+
+
+def test_a_raised_clip_limit_applies_to_saving_and_to_opening_the_link(app, make_webinar):
+    from tests.conftest import SAMPLE_VTT
+
+    app.config["CLIP_MAX_MS"] = 45 * 60_000
+    make_webinar("long", SAMPLE_VTT, duration_ms=90 * 60_000)
+    trainer = signed_in_client(app, "trainer@example.org", TRAINER_PASSWORD, "trainer")
+    token = csrf_token(trainer, "/webinars/long")
+    body = {"webinar": "long", "start_ms": 0, "end_ms": 40 * 60_000, "title": "Quarante minutes"}
+    created = trainer.post("/api/v1/clips", json=body, headers={"X-CSRFToken": token})
+    assert created.status_code == 201
+    code = created.get_json()["code"]
+    assert trainer.get(f"/c/{code}").status_code == 200
+    html = trainer.get("/webinars/long?start=0&end=40:00").get_data(as_text=True)
+    assert 'data-end-ms="2400000"' in html and "au plus" not in html  # the link the clip shares plays the segment
+    too_long = trainer.post("/api/v1/clips", json=body | {"end_ms": 46 * 60_000}, headers={"X-CSRFToken": token})
+    assert too_long.status_code == 422 and "au plus 45 minutes" in too_long.get_data(as_text=True)
+    assert "au plus 45 minutes" in trainer.get("/webinars/long?start=0&end=46:00").get_data(as_text=True)
