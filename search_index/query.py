@@ -610,6 +610,7 @@ def _hit(searcher, cache: "_Cache", match: tuple[float, int], parsed: ParsedQuer
     fields = searcher.stored_fields(docnum)
     text = fields.get("text", "")
     lang = language(fields.get("lang"))
+    stemmed = _stemmed(text, lang)  # analysed once for the highlighting and « trouvé via »
     return Hit(
         cue_id=int(fields["doc_id"].split(":", 1)[1]),
         webinar_id=cache.owner[docnum],
@@ -617,18 +618,18 @@ def _hit(searcher, cache: "_Cache", match: tuple[float, int], parsed: ParsedQuer
         end_ms=int(fields.get("end_ms", 0)),
         speaker=cache.key[docnum][1],
         text=text,
-        snippet_html=highlight(text, parsed.terms, parsed.prefixes, lang=lang),
+        snippet_html=highlight(text, parsed.terms, parsed.prefixes, lang=lang, stemmed=stemmed),
         score=float(score),
-        via=found_via(text, parsed.synonyms, lang),
+        via=found_via(text, parsed.synonyms, lang, stemmed),
     )
 
 
-def found_via(text: str, uses: list[SynonymUse], lang: Language = FRENCH) -> tuple[str, ...]:
+def found_via(text: str, uses: list[SynonymUse], lang: Language = FRENCH, stemmed=None) -> tuple[str, ...]:
     """The expressions a passage was found through, for each group of synonyms whose typed words it does not say."""
     uses = [use for use in uses if use.language == lang.code]
     if not uses:
         return ()
-    said = {token.text for token in lang.stemming(text)}
+    said = {stem for _, _, stem in (_stemmed(text, lang) if stemmed is None else stemmed)}
     words = None
     out = []
     for use in uses:
@@ -809,22 +810,28 @@ def _suggest(searcher, text: str, words: list[str]) -> str | None:
 # -- highlighting ----------------------------------------------------------------------------
 
 
-def match_spans(text: str, terms: set[str], prefixes: set[str], lang: Language = FRENCH) -> list[tuple[int, int]]:
+def _stemmed(text: str, lang: Language) -> tuple[tuple[int, int, str], ...]:
+    """The indexed words of a text as (start, end, stem), both stem forms of a word in a row."""
+    return tuple(
+        (token.startchar, token.endchar, token.text)
+        for token in lang.stemming(text, chars=True, mode="index", removestops=False)
+        if not token.stopped
+    )
+
+
+def match_spans(text: str, terms: set[str], prefixes: set[str], lang: Language = FRENCH, stemmed=None) -> list[tuple[int, int]]:
     """Where the words of ``text`` that a query matched are (character offsets, in order), in the text's language."""
     spans: list[tuple[int, int]] = []
-    for token in lang.stemming(text, chars=True, mode="index", removestops=False):
-        if token.stopped:
-            continue
-        original = text[token.startchar : token.endchar]
-        if token.text in terms or any(fold(original).startswith(p) for p in prefixes):
-            if not spans or spans[-1] != (token.startchar, token.endchar):
-                spans.append((token.startchar, token.endchar))
+    for start, end, stem in _stemmed(text, lang) if stemmed is None else stemmed:
+        if stem in terms or (prefixes and any(fold(text[start:end]).startswith(p) for p in prefixes)):
+            if not spans or spans[-1] != (start, end):
+                spans.append((start, end))
     return spans
 
 
-def highlight(text: str, terms: set[str], prefixes: set[str], window: int | None = None, lang: Language = FRENCH) -> str:
+def highlight(text: str, terms: set[str], prefixes: set[str], window: int | None = None, lang: Language = FRENCH, stemmed=None) -> str:
     """Escape ``text`` and wrap the words that matched in ``<mark>``; ``window`` cuts long texts around the first match."""
-    spans = match_spans(text, terms, prefixes, lang)
+    spans = match_spans(text, terms, prefixes, lang, stemmed)
     start, end, prefix, suffix = 0, len(text), "", ""
     if window is not None:
         words = list(re.finditer(r"\S+", text))
