@@ -381,3 +381,29 @@ def test_words_never_said_together_show_the_passages_with_most_of_them_and_say_s
     page = demo_client.get("/search", query_string={"q": "harcèlement qwxzt"}).get_data(as_text=True)
     assert "Aucun passage ne contient tous les mots de « harcèlement qwxzt »" in page
     assert api(demo_client, q="harcèlement")["loosened"] is False
+
+
+SPLIT_VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Intervenante>On parle beaucoup du harcèlement en
+
+00:00:04.000 --> 00:00:08.000
+<v Intervenante>ligne, mais aussi hors ligne.
+
+00:00:08.000 --> 00:00:12.000
+<v Intervenante>Ce n'est pas
+
+00:00:12.000 --> 00:00:15.000
+<v Intervenante>une fatalité.
+"""
+
+
+def test_a_phrase_with_small_words_said_across_two_cues_is_found_at_the_first_over_http(client, make_webinar):
+    make_webinar("coupe", SPLIT_VTT)
+    starts = lambda q: sorted(h["start_ms"] for _, h in all_hits(api(client, q=q)))  # noqa: E731
+    assert starts('"harcèlement en ligne"') == [1000]
+    assert starts('"en ligne"') == [1000]  # the pair across the cut, at the first cue only
+    assert starts('"hors ligne"') == [4000]
+    assert starts('"n\'est pas une fatalité"') == [8000]
+    assert starts('"c\'est pas une fatalité"') == []  # the article typed is checked across cues too
