@@ -126,7 +126,6 @@ def import_transcript_command(slug: str, path: Path) -> None:
 @click.option("--role", type=click.Choice(ROLES), required=True)
 def create_user_command(email: str, role: str) -> None:
     """Create an account; the password is read from standard input when it is not a terminal."""
-    from portal.services import audit
     from portal.services.accounts import AccountError, PasswordError, create_user
 
     if sys.stdin.isatty():
@@ -138,11 +137,7 @@ def create_user_command(email: str, role: str) -> None:
     except (AccountError, PasswordError) as err:
         click.echo(str(err), err=True)
         sys.exit(1)
-    db.session.flush()
-    audit.record("account.create", "account", user.id, user.email, f"rôle {role}")
-    db.session.commit()
-    email = user.email
-    click.echo(f"Compte {role} créé : {email}")
+    click.echo(f"Compte {role} créé : {user.email}")
 
 
 @click.command("reindex")

@@ -1,6 +1,8 @@
-"""How numbers read in French, in one place for the pages, the services' messages and the command line (no Flask here)."""
+"""How numbers and dates read in French, in one place for the pages, the services' messages and the command line (no Flask here)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 NBSP = "\u00a0"  # between a number and its unit, so that « 20 Mo » never breaks across lines
 
@@ -16,3 +18,18 @@ def file_size(size: int | float) -> str:
         return f"{max(1, round(size / 1024)) if size else 0}{NBSP}Ko"
     megabytes = f"{size / 1048576:.1f}".removesuffix(".0").replace(".", ",")
     return f"{megabytes}{NBSP}Mo"
+
+
+_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def french_date(value: datetime, with_time: bool = True) -> str:
+    """``mardi 26 mars 2024 à 12 h 30``."""
+    day = f"{_DAYS[value.weekday()]} {value.day}{'er' if value.day == 1 else ''} {_MONTHS[value.month - 1]} {value.year}"
+    if not with_time:
+        return day
+    return f"{day} à {value.hour} h {value.minute:02d}"

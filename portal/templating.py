@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Flask, current_app
 
 from media_meta.clips import display_code
 from media_meta.timecodes import format_clock, format_spoken, format_vtt
 from portal import links
 from portal.delivery import asset_url
-from portal.formatting import file_size, thousands
-
-_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
-
-
-def french_date(value: datetime, with_time: bool = True) -> str:
-    """``mardi 26 mars 2024 à 12 h 30``."""
-    day = f"{_DAYS[value.weekday()]} {value.day}{'er' if value.day == 1 else ''} {_MONTHS[value.month - 1]} {value.year}"
-    if not with_time:
-        return day
-    return f"{day} à {value.hour} h {value.minute:02d}"
-
+from portal.formatting import file_size, french_date, thousands
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(

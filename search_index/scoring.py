@@ -10,7 +10,7 @@ across two cues, on fields with positions) is left to Whoosh. ``tests/search_ind
 Whoosh's own on indexes with several segments and deleted documents.
 
 This reads the inside of Whoosh 2.7.4's posting lists (block ids and weights) and its field
-length columns; the version is pinned in requirements.txt.
+length columns; the version is pinned in pyproject.toml.
 """
 
 from __future__ import annotations

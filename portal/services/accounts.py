@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.extensions import db
 from portal.models import LoginAttempt, PasswordReset, SignIn, User, utcnow
+from portal.services import audit
 
 log = logging.getLogger(__name__)
 MIN_PASSWORD_LENGTH = 12
@@ -74,6 +75,7 @@ def normalise_email(email: str) -> str:
 
 
 def create_user(email: str, password: str, role: str) -> User:
+    """Create an account, audited, in its own transaction (the admin page and the command line alike)."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254 or " " in email:
         raise AccountError("Adresse e-mail invalide.")
@@ -83,6 +85,9 @@ def create_user(email: str, password: str, role: str) -> User:
         raise AccountError(f"Un compte existe déjà pour {email}.")
     user = User(email=email, password_hash=hash_password(password, email), role=role)
     db.session.add(user)
+    db.session.flush()
+    audit.record("account.create", "account", user.id, user.email, f"rôle {role}")
+    db.session.commit()
     return user
 
 

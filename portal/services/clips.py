@@ -13,7 +13,7 @@ from media_meta.timecodes import format_clock, parse_timecode
 from portal.extensions import db
 from portal.models import Clip, Collection, CollectionItem, Cue, User, Webinar
 from portal.services import audit
-from portal.templating import french_date
+from portal.formatting import french_date
 
 TITLE_MAX = 200
 NOTE_MAX = 2000

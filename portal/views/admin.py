@@ -348,9 +348,6 @@ def users():
         except accounts.PasswordError as err:
             form.password.errors.append(str(err))
         else:
-            db.session.flush()
-            audit.record("account.create", "account", user.id, user.email, f"rôle {user.role}")
-            db.session.commit()
             flash(f"Compte créé pour {user.email}.", "success")
             return redirect(url_for("admin.users"))
     all_users = list(db.session.scalars(select(User).order_by(User.email)))

@@ -160,7 +160,6 @@ def transcript(slug: str, fmt: str):
     else:
         abort(404, "Formats disponibles : .vtt et .txt.")
     response = Response(body, mimetype=mimetype)
-    response.charset = "utf-8"
     if request.args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="{webinar.slug}.{fmt}"'
     return response

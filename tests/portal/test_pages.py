@@ -90,11 +90,11 @@ def test_unpublished_webinar_is_not_shown(app, make_webinar):
 
 def test_transcript_downloads(demo_client):
     vtt = demo_client.get("/webinars/session-2-loi/transcript.vtt")
-    assert vtt.status_code == 200 and vtt.mimetype == "text/vtt"
+    assert vtt.status_code == 200 and vtt.headers["Content-Type"] == "text/vtt; charset=utf-8"
     body = vtt.get_data(as_text=True)
     assert body.startswith("WEBVTT") and "<v Animation>" in body
     txt = demo_client.get("/webinars/session-2-loi/transcript.txt?download=1")
-    assert txt.mimetype == "text/plain" and "attachment" in txt.headers["Content-Disposition"]
+    assert txt.headers["Content-Type"] == "text/plain; charset=utf-8" and "attachment" in txt.headers["Content-Disposition"]
     assert "[0:01] Animation" in txt.get_data(as_text=True)
     assert demo_client.get("/webinars/session-2-loi/transcript.pdf").status_code == 404
 
