@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app portal
 
-.PHONY: setup db run test demo-media bench clean
+.PHONY: setup db run test lint demo-media bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -24,9 +24,13 @@ db: setup
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: setup
+test: lint
 	scripts/test-prerequisites $(BIN)/python
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Style, likely bugs and complexity (pyproject.toml [tool.ruff]); `make test` runs it first.
+lint: setup
+	$(BIN)/python -m ruff check .
 
 demo-media: setup
 	$(BIN)/python demo/build_demo.py

@@ -116,7 +116,8 @@ def main() -> None:
         env = build(args.root.resolve(), Path(tmp))
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--chdir", str(args.root), "--pythonpath", str(args.root), "portal:create_app()"],
+            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+             "--chdir", str(args.root), "--pythonpath", str(args.root), "portal:create_app()"],
             env=env, cwd=str(args.root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         base = f"http://127.0.0.1:{port}"

@@ -56,7 +56,8 @@ def transcript(cues: int) -> bytes:
 def multipart(fields: dict[str, str], name: str, filename: str, data: bytes) -> tuple[bytes, str]:
     boundary = "----bench" + os.urandom(8).hex()
     parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\nContent-Type: text/vtt\r\n\r\n'.encode() + data + b"\r\n")
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\nContent-Type: text/vtt\r\n\r\n'
+    parts.append(head.encode() + data + b"\r\n")
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
@@ -87,7 +88,8 @@ def main() -> None:
         port = free_port()
         log = tmp / "gunicorn.log"
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", str(HERE / "gunicorn.conf.py"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "portal:create_app()"],
+            [sys.executable, "-m", "gunicorn", "--config", str(HERE / "gunicorn.conf.py"), "--workers", "2",
+             "--bind", f"127.0.0.1:{port}", "portal:create_app()"],
             env=env, cwd=str(HERE), stdout=subprocess.DEVNULL, stderr=open(log, "w"),
         )
         base = f"http://127.0.0.1:{port}"
@@ -142,7 +144,8 @@ def main() -> None:
             status, html, seconds, _ = fetch(f"/webinars/{slug}?t={near_end}")
             lines = len(re.findall(rb'<li id="cue-', html))
             part = re.search(rb'data-part="(\d+)" data-parts="(\d+)"', html)
-            print(f"watch page near the end: {status}, {len(html) / 1024:.0f} KB, {lines} lines (part {part.group(1).decode()} of {part.group(2).decode()}) in {seconds * 1000:.0f} ms")
+            where = f"part {part.group(1).decode()} of {part.group(2).decode()}"
+            print(f"watch page near the end: {status}, {len(html) / 1024:.0f} KB, {lines} lines ({where}) in {seconds * 1000:.0f} ms")
             status, fragment, seconds, _ = fetch(f"/webinars/{slug}/transcript/part/2")
             print(f"one part for the script: {status}, {len(fragment) / 1024:.0f} KB in {seconds * 1000:.0f} ms")
         finally:

@@ -157,7 +157,9 @@ def main() -> None:
     print(f"| **total** | {total_raw:,} | **{total_served:,} ({total_served / 1024:.1f} KB)** | | {total_gzip:,} ({total_gzip / 1024:.1f} KB) |")
     if paints:
         print(f"\nthrottled phone (1.6 Mb/s, 150 ms RTT, CPU 4x, no cache), median of {len(paints)} loads:")
-        for key, label in (("fp", "first paint"), ("fcp", "first contentful paint"), ("dcl", "DOMContentLoaded"), ("load", "load event"), ("ready", "player wired (data-player-ready)")):
+        labels = (("fp", "first paint"), ("fcp", "first contentful paint"), ("dcl", "DOMContentLoaded"),
+                  ("load", "load event"), ("ready", "player wired (data-player-ready)"))
+        for key, label in labels:
             values = [run[key] for run in paints if run.get(key)]
             print(f"  {label}: {statistics.median(values):.0f} ms (min {min(values):.0f}, max {max(values):.0f})")
 

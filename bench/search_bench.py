@@ -319,7 +319,7 @@ def build_queries(gen: CorpusGenerator, source_webinars: int, per_kind: int, see
     for index in range(source_webinars):
         for cue in gen.webinar_cues(index)[::7]:
             said = re.findall(r"(?:\w+['’])?\w+", cue.text)
-            small += [" ".join(w) for w in zip(said, said[1:], said[2:])
+            small += [" ".join(w) for w in zip(said, said[1:], said[2:], strict=False)
                       if w[1].lower() in function_words and not {w[0].lower(), w[2].lower()} & function_words]
             words = query_words(cue.text)
             pairs += [(a, b) for a, b in itertools.pairwise(words) if not {a, b} & function_words]

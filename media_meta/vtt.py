@@ -315,7 +315,7 @@ def _pad_timing(line: str) -> str:
 
 
 def _unread_cue(captions: list, timings: list[_Timing]) -> TranscriptError:
-    for caption, timing in zip(captions, timings):
+    for caption, timing in zip(captions, timings, strict=False):
         if caption.start_time.in_milliseconds() != timing.start_ms:
             return TranscriptError("cette réplique n'a pas pu être lue.", timing.line, "malformed")
     missing = timings[len(captions)] if len(captions) < len(timings) else timings[-1]
@@ -334,7 +334,7 @@ def _normalise(captions: list, timings: list[_Timing]) -> list[CueData]:
     cues: list[CueData] = []
     speaker: str | None = None
     previous_lines: set[str] = set()
-    for timing, segments in zip(timings, raw_segments):
+    for timing, segments in zip(timings, raw_segments, strict=False):
         shown: list[str] = []
         pieces: list[tuple[str | None, list[str]]] = []
         for seg in segments:
@@ -434,7 +434,7 @@ def _skipped_blocks(lines: list[str]) -> list[ParseWarning]:
 
 def _timeline_warnings(cues: list[CueData], media_duration_ms: int | None) -> list[ParseWarning]:
     warnings: list[ParseWarning] = []
-    overlaps = [(a, b) for a, b in zip(cues, cues[1:]) if b.start_ms < a.end_ms and b.line != a.line]
+    overlaps = [(a, b) for a, b in zip(cues, cues[1:], strict=False) if b.start_ms < a.end_ms and b.line != a.line]
     if overlaps:
         a, b = overlaps[0]
         more = f" ({len(overlaps)} chevauchements en tout)" if len(overlaps) > 1 else ""
@@ -446,7 +446,7 @@ def _timeline_warnings(cues: list[CueData], media_duration_ms: int | None) -> li
                 "overlap",
             )
         )
-    for a, b in zip(cues, cues[1:]):
+    for a, b in zip(cues, cues[1:], strict=False):
         if b.start_ms - a.end_ms > LONG_GAP_MS:
             warnings.append(
                 ParseWarning(

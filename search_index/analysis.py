@@ -59,7 +59,7 @@ def says(said: list[PhraseWord], typed: list[PhraseWord]) -> bool:
     """Whether the words ``typed`` follow one another in ``said``."""
     n = len(typed)
     return any(
-        all(t.matches(s) for t, s in zip(typed, said[i : i + n]))
+        all(t.matches(s) for t, s in zip(typed, said[i : i + n], strict=False))
         for i in range(len(said) - n + 1)
         if typed[0].stem == said[i].stem
     )

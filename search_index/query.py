@@ -150,7 +150,7 @@ class SearchResult:
 # -- parsing --------------------------------------------------------------------------------
 
 
-def parse_query(text: str, synonyms: Thesaurus | None = None, lang: Language = FRENCH) -> ParsedQuery:
+def parse_query(text: str, synonyms: Thesaurus | None = None, lang: Language = FRENCH) -> ParsedQuery:  # noqa: C901 (README, Layout: the exceptions)
     """Turn what a person typed into a Whoosh query over one language's fields; never raises."""
     notices: list[str] = []
     text = _CONTROL.sub(" ", text or "")
@@ -355,7 +355,7 @@ def _exact_phrase(typed: list[PhraseWord], words: list[str], lang: Language) -> 
     stems = [w.stem for w in typed]
     name = lang.field
     terms = [Q.Term(name("pairs"), elision_term(w.elision, w.stem)) for w in typed if w.elision]
-    terms += [Q.Term(name("pairs"), pair_term(a, b)) for a, b in zip(stems, stems[1:])]
+    terms += [Q.Term(name("pairs"), pair_term(a, b)) for a, b in zip(stems, stems[1:], strict=False)]
     highlighted = {f for w in words for f in lang.stem_forms(w)}
     if len(terms) == 1:
         if len(stems) == 1:  # one word and its article
@@ -372,7 +372,7 @@ def _exact_phrase(typed: list[PhraseWord], words: list[str], lang: Language) -> 
         if len(stems) - k > BRIDGE_WORDS:
             continue
         parts = [Q.Term(name("cross"), pair_term(stems[k - 1], stems[k]))]
-        parts += [Q.Term(name("pairs"), pair_term(a, b)) for a, b in zip(stems[: k - 1], stems[1:k])]
+        parts += [Q.Term(name("pairs"), pair_term(a, b)) for a, b in zip(stems[: k - 1], stems[1:k], strict=False)]
         across.append(AcrossCues(parts, typed, k, lang))
     return Clause(Q.Or([WordsInOrder(terms, typed, lang), *across]), terms=highlighted, words=words)
 
@@ -658,7 +658,7 @@ def _segment_columns(leaf) -> tuple[list[int], list[tuple[int, str | None]], lis
 
     def read():
         # Raw column values (bytes): decoding each of a million values would double the time.
-        triples = list(zip(*(leaf.column_reader(name, translate=False) for name in ("kind", "webinar", "speaker"))))
+        triples = list(zip(*(leaf.column_reader(name, translate=False) for name in ("kind", "webinar", "speaker")), strict=False))
         interned = {t: _doc_key(*t) for t in set(triples)}  # one tuple per (owner, speaker)
         keys = list(map(interned.__getitem__, triples))
         owner = list(map(itemgetter(0), keys))
@@ -677,7 +677,7 @@ def _index_columns(leaves) -> tuple[list[int], list[tuple[int, str | None]], lis
         return (
             [code for seg in segments for code in seg[0]],
             [k for seg in segments for k in seg[1]],
-            [offset + d for (_, offset), seg in zip(leaves, segments) for d in seg[2]],
+            [offset + d for (_, offset), seg in zip(leaves, segments, strict=False) for d in seg[2]],
         )
 
     return per_segments([leaf for leaf, _ in leaves], "index columns", join) if leaves else ([], [], [])

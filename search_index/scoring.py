@@ -92,7 +92,7 @@ def ranked(scores: Scores, docnums: Iterable[int] | None = None) -> list[tuple[f
     return [(scores[docnum], docnum) for docnum in order]
 
 
-def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores:
+def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores:  # noqa: C901 (README, Layout: the exceptions)
     """The scores of the documents ``node`` matches (only those ``within``, when given)."""
     if node is Q.NullQuery or (within is not None and not within):
         return {}
@@ -158,8 +158,8 @@ def _spans(searcher, docnum: int, node: AcrossCues) -> bool:
     return (
         len(own) >= len(head)
         and len(following) >= len(rest)
-        and all(t.matches(s) for t, s in zip(head, own[len(own) - len(head) :]))
-        and all(t.matches(s) for t, s in zip(rest, following))
+        and all(t.matches(s) for t, s in zip(head, own[len(own) - len(head) :], strict=False))
+        and all(t.matches(s) for t, s in zip(rest, following, strict=False))
     )
 
 
@@ -207,7 +207,7 @@ def _term_scores(searcher, fieldname: str, text: str, within: set[int] | None) -
             for ids, weights in _blocks(matcher):
                 block = {
                     docnum + offset: idf * ((weight * k1p1) / (weight + norms[lengths[docnum]]))
-                    for docnum, weight in zip(ids, weights)
+                    for docnum, weight in zip(ids, weights, strict=False)
                 }
                 if deleted:
                     for docnum in deleted.intersection(ids):
@@ -219,7 +219,7 @@ def _term_scores(searcher, fieldname: str, text: str, within: set[int] | None) -
             for ids, weights in _blocks(matcher, wanted):
                 scores.update(
                     (docnum + offset, idf * ((weight * k1p1) / (weight + norms[lengths[docnum]])))
-                    for docnum, weight in zip(ids, weights)
+                    for docnum, weight in zip(ids, weights, strict=False)
                     if docnum + offset in within
                 )
     return scores

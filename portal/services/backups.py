@@ -95,7 +95,7 @@ def restore_backup(source: Path) -> BackupReport:
         for table in CONTENT_TABLES:
             if inspector.has_table(table) and connection.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first():
                 raise BackupError("cette installation contient déjà des données : restaurez dans une installation vide.")
-    for key, name in FOLDERS.items():
+    for key in FOLDERS:
         target = Path(current_app.config[key])
         if target.is_dir() and any(target.iterdir()):
             raise BackupError(f"le dossier {target} n'est pas vide : restaurez dans une installation vide.")

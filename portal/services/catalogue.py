@@ -136,7 +136,7 @@ def import_catalogue(data: Any, base_dir: Path) -> ImportReport:
 # -- validation -------------------------------------------------------------------------------
 
 
-def _validate(entry: Any, where: str, base_dir: Path) -> _WebinarSpec:
+def _validate(entry: Any, where: str, base_dir: Path) -> _WebinarSpec:  # noqa: C901 (README, Layout: the exceptions)
     if not isinstance(entry, dict):
         raise CatalogueError(f"{where} : chaque webinaire doit être un objet.")
 

@@ -137,7 +137,11 @@ def change_password():
 def reset(token: str):
     found = accounts.find_reset(token)
     if found is None:
-        abort(404, "Ce lien de réinitialisation n'est pas valable : il a déjà servi, a expiré ou a été remplacé. Demandez-en un nouveau à un·e administrateur·rice.")
+        abort(
+            404,
+            "Ce lien de réinitialisation n'est pas valable : il a déjà servi, a expiré ou a été remplacé. "
+            "Demandez-en un nouveau à un·e administrateur·rice.",
+        )
     form = ResetForm()
     if form.validate_on_submit():
         try:

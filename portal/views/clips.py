@@ -193,7 +193,14 @@ def collection(code: str):
             }
         )
     url = links.collection_url(collection.code, external=True)
-    return render_template("clips/collection.html", collection=collection, items=items, url=url, can_edit=service.can_edit(current_user, collection), action=ActionForm() if current_user.is_authenticated else None)
+    return render_template(
+        "clips/collection.html",
+        collection=collection,
+        items=items,
+        url=url,
+        can_edit=service.can_edit(current_user, collection),
+        action=ActionForm() if current_user.is_authenticated else None,
+    )
 
 
 @bp.route("/k/<code>/edit", methods=["GET", "POST"])

@@ -350,7 +350,7 @@ def test_two_simultaneous_confirms_make_one_version_and_tell_the_second(demo_app
         barrier = threading.Barrier(2)
         answers: list[str] = []
 
-        def press():
+        def press(barrier=barrier, answers=answers, html=html):
             barrier.wait()
             answers.append(confirm(demo_admin, webinar_id, html).headers.get("Location", ""))
 

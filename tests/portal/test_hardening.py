@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Webinar
-from tests.conftest import ADMIN_PASSWORD, TRAINER_PASSWORD, _make_app, _make_user, close_app, csrf_token, sign_in, signed_in_client
+from tests.conftest import ADMIN_PASSWORD, _make_app, _make_user, close_app, csrf_token, sign_in, signed_in_client
 
 
 def test_405_says_which_methods_are_allowed(demo_client):
