@@ -14,6 +14,7 @@ from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from media_meta.diff import TranscriptDiff, diff_cues
 from media_meta.cues import CueData, ParsedTranscript
 from media_meta.export import to_vtt
 from media_meta.vtt import parse_transcript
@@ -286,3 +287,14 @@ def edit_cue(webinar: Webinar, cue_id: int, text: str, speaker: str | None, user
         )
 
     return ingest_transcript(webinar, raw, f"{webinar.slug}-correction.vtt", uploaded_by=user, source="edit", note=note, also=with_version)
+
+
+def cues_of(transcript: Transcript) -> list[CueLine]:
+    """One version's lines in order, as plain rows."""
+    query = select(Cue.id, Cue.position, Cue.start_ms, Cue.end_ms, Cue.speaker, Cue.text).where(Cue.transcript_id == transcript.id)
+    return list(db.session.execute(query.order_by(Cue.position)))
+
+
+def changes_from_active(webinar: Webinar, cues) -> TranscriptDiff:
+    """What publishing these lines would change from the active version (everything is added when there is none)."""
+    return diff_cues(active_cues(webinar), cues)

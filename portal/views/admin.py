@@ -34,11 +34,22 @@ from portal.formatting import thousands
 from portal.services import resources as resource_service
 from media_meta.errors import MediaMetaError
 from media_meta.timecodes import parse_timecode
-from portal.services.transcripts import VersionConflict, activate_version, active_cues, confirm_upload, edit_cue, pending_upload, stage_upload
+from portal.services.transcripts import (
+    VersionConflict,
+    activate_version,
+    active_cues,
+    changes_from_active,
+    confirm_upload,
+    cues_of,
+    edit_cue,
+    pending_upload,
+    stage_upload,
+)
 from portal.services.webinars import WebinarData, WebinarFormError, delete_webinar, form_values, save_webinar, set_published
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PREVIEW_CUES = 40
+MAX_SHOWN_CHANGES = 300  # changed lines listed on a page (all are counted)
 AUDIT_PAGE = 50
 
 
@@ -160,6 +171,8 @@ def transcripts(webinar_id: int):
                 preview=parsed.cues[:PREVIEW_CUES],
                 filename=upload.filename,
                 confirm=ConfirmUploadForm(token=token),
+                diff=changes_from_active(webinar, parsed.cues),
+                max_changes=MAX_SHOWN_CHANGES,
             )
     versions = list(db.session.scalars(select(Transcript).filter_by(webinar_id=webinar.id).order_by(Transcript.version.desc())))
     status = 400 if (error or form.errors) else 200
@@ -223,6 +236,23 @@ def transcript_download(transcript_id: int):
     response.headers["Content-Disposition"] = f'attachment; filename="v{transcript.version}-{ascii_name}"'
     response.headers["X-Checksum-SHA256"] = transcript.sha256
     return response
+
+
+@bp.get("/transcripts/<int:transcript_id>/changes")
+def transcript_changes(transcript_id: int):
+    """What making this version active would change from the active one."""
+    transcript = db.session.get(Transcript, transcript_id)
+    if transcript is None:
+        abort(404, "Cette version n'existe pas (ou plus).")
+    webinar = transcript.webinar
+    return render_template(
+        "admin/transcript_changes.html",
+        webinar=webinar,
+        transcript=transcript,
+        diff=changes_from_active(webinar, cues_of(transcript)),
+        max_changes=MAX_SHOWN_CHANGES,
+        action=ActionForm(),
+    )
 
 
 @bp.post("/transcripts/<int:transcript_id>/activate")

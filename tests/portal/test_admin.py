@@ -489,3 +489,29 @@ def test_a_windows_1252_file_is_previewed_with_its_accents_and_kept_byte_for_byt
     assert demo_admin.get(f"/admin/transcripts/{version.id}/download").data == raw
     assert version.encoding == "Windows-1252"
     assert "converti depuis Windows-1252" in demo_admin.get(f"/admin/webinars/{webinar_id}/transcripts").get_data(as_text=True)
+
+
+def test_the_preview_and_each_version_show_what_changes_from_the_active_one(demo_app, demo_admin):
+    webinar_id = _session2_id(demo_app)
+    original = demo_admin.get("/webinars/session-2-loi/transcript.vtt").get_data(as_text=True)
+    blocks = original.split("\n\n")
+    cue_blocks = [i for i, b in enumerate(blocks) if "-->" in b]
+    edited = list(blocks)
+    edited[cue_blocks[1]] = edited[cue_blocks[1]].replace("</v>", " Ajout de test.</v>", 1) if "</v>" in edited[cue_blocks[1]] else edited[cue_blocks[1]] + " Ajout de test."
+    del edited[cue_blocks[3]]  # one line removed
+    preview = upload(demo_admin, webinar_id, "\n\n".join(edited).encode(), "corrigee.vtt").get_data(as_text=True)
+    assert "Ce qui change par rapport à la version active (1)" in preview
+    assert "<strong>0</strong> réplique ajoutée" in preview and "<strong>1</strong> supprimée" in preview
+    assert "<strong>1</strong> au texte" in preview and "Ajout de test." in preview
+    assert confirm(demo_admin, webinar_id, preview).status_code == 302
+    # the previous version, seen from the new active one: the same changes the other way round
+    with demo_app.app_context():
+        first = db.session.scalar(select(Transcript).filter_by(webinar_id=webinar_id, version=1))
+        first_id = first.id
+    page = demo_admin.get(f"/admin/webinars/{webinar_id}/transcripts").get_data(as_text=True)
+    assert f"/admin/transcripts/{first_id}/changes" in page
+    changes = demo_admin.get(f"/admin/transcripts/{first_id}/changes").get_data(as_text=True)
+    assert "<strong>1</strong> réplique ajoutée" in changes and "<strong>0</strong> supprimée" in changes
+    assert demo_admin.get("/admin/transcripts/999999/changes").status_code == 404
+    same = upload(demo_admin, webinar_id, "\n\n".join(edited).encode(), "encore.vtt").get_data(as_text=True)
+    assert "Aucune différence" in same
