@@ -158,3 +158,14 @@ class SynonymForm(FlaskForm):
         render_kw={"rows": 4},
     )
     note = StringField("Note (pour les autres admins)", validators=[Optional(), Length(max=300)])
+
+
+class ContentNoteForm(FlaskForm):
+    label = StringField(
+        "Ce que contient le passage",
+        validators=[DataRequired(REQUIRED), Length(max=120)],
+        description="Quelques mots, montrés avant le passage : « Citation de propos racistes », « Description de violences »…",
+        render_kw={"list": "note-labels"},
+    )
+    start = StringField("Début", validators=[DataRequired(REQUIRED)], description="ex. 12:30 ou 1:02:03", render_kw={"inputmode": "numeric"})
+    end = StringField("Fin", validators=[DataRequired(REQUIRED)], render_kw={"inputmode": "numeric"})

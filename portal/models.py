@@ -146,6 +146,9 @@ class Webinar(db.Model):
     chapters: Mapped[list[Chapter]] = relationship(
         back_populates="webinar", cascade="all, delete-orphan", order_by="Chapter.start_ms"
     )
+    content_notes: Mapped[list[ContentNote]] = relationship(
+        back_populates="webinar", cascade="all, delete-orphan", order_by="ContentNote.start_ms"
+    )
 
     @property
     def local_start(self) -> datetime:
@@ -475,3 +478,19 @@ class SynonymGroup(db.Model):
     @property
     def expression_list(self) -> list[str]:
         return [line for line in self.expressions.splitlines() if line.strip()]
+
+
+class ContentNote(db.Model):
+    """A warning on a time range of a recording ("Citation de propos racistes"): shown before the
+    passage in the transcript and when playback reaches it, with a way to skip it."""
+
+    __tablename__ = "content_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webinar_id: Mapped[int] = mapped_column(ForeignKey("webinars.id", ondelete="CASCADE"), index=True)
+    start_ms: Mapped[int] = mapped_column(Integer)
+    end_ms: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    webinar: Mapped[Webinar] = relationship(back_populates="content_notes")

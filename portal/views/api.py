@@ -33,6 +33,28 @@ def search_in_webinar(slug: str):
     return jsonify(within_as_json(webinar, search_webinar(webinar, request.args.get("q", ""))))
 
 
+@bp.get("/webinars/<slug>")
+def webinar(slug: str):
+    """A published recording: what describes it, its chapters and its content notes (times in milliseconds)."""
+    found = db.session.scalar(select(Webinar).filter_by(slug=slug, published=True))
+    if found is None:
+        return _error(404, "Ce webinaire n'existe pas ou n'est pas publié.")
+    return jsonify(
+        {
+            "slug": found.slug,
+            "title": found.title,
+            "question": found.question,
+            "starts_at": found.starts_at.isoformat(),
+            "duration_ms": found.duration_ms,
+            "language": found.language,
+            "themes": [t.slug for t in found.themes],
+            "url": links.watch_url(found.slug, external=True),
+            "chapters": [{"start_ms": c.start_ms, "title": c.title} for c in found.chapters],
+            "content_notes": [{"start_ms": n.start_ms, "end_ms": n.end_ms, "label": n.label} for n in found.content_notes],
+        }
+    )
+
+
 def _error(status: int, message: str, field: str | None = None):
     body = {"error": {"status": status, "message": message}}
     if field:

@@ -15,6 +15,7 @@ from media_meta.timecodes import resolve_moment
 from portal.extensions import db
 from portal.models import Resource, Theme, Webinar
 from portal.services.clips import parse_segment
+from portal.services.content_notes import note_at, notes_by_first_line
 from portal.services.resources import webinar_resources
 from portal.services.search import search_webinar
 from portal.params import bounded_int
@@ -88,8 +89,13 @@ def webinar(slug: str):
     current = cue_at(cues, start_ms) if located and part.index == moment_part else None
     q = request.args.get("q", "")
     within = search_webinar(webinar, q, cues if part.count == 1 else None) if q.strip() else None
+    notes = list(webinar.content_notes)
     return render_template(
         "public/webinar.html",
+        notes=notes,
+        notes_data=[{"start": n.start_ms, "end": n.end_ms, "label": n.label} for n in notes],
+        note_marks=notes_by_first_line(notes, cues),
+        landing_note=note_at(notes, start_ms) if located else None,
         webinar=webinar,
         cues=cues,
         part=part,
@@ -123,6 +129,7 @@ def transcript_part_lines(slug: str, number: int):
         part=part,
         marked=within.marked() if within else {},
         markers=_markers(part, webinar_resources(webinar)),
+        note_marks=notes_by_first_line(list(webinar.content_notes), part.cues),
     )
 
 

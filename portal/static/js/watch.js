@@ -802,8 +802,11 @@
 
   /* -- wiring the player ------------------------------------------------------------------------ */
 
+  var playerWaiters = [];
+
   function attach(p) {
     player = p;
+    playerWaiters.forEach(function (fn) { fn(p); });
     // Without JavaScript the browser stops at the #t=start,end fragment's end; here the script does, and
     // only when playback crosses it, so that a person can leave the extract and listen on.
     var src = p.element ? p.element.getAttribute("src") : null;
@@ -844,6 +847,7 @@
 
   api.pick = null;
   api.player = function () { return player; };
+  api.whenPlayer = function (fn) { if (player) { fn(player); } else { playerWaiters.push(fn); } };
   api.seek = seek;
   api.setSegment = function (start, end) { segmentStart = start; segmentEnd = end; };
   api.clock = clock;
