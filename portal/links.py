@@ -37,10 +37,10 @@ def collection_url(code: str, *, external: bool = False) -> str:
     return url_for("clips.collection", code=code, _external=external)
 
 
-def media_url(webinar) -> str | None:
+def media_url(webinar, *, external: bool = False) -> str | None:
     """Where the browser fetches the recording, for ``file`` and ``url`` media."""
     if webinar.media_kind == "file" and webinar.media_src:
-        return url_for("public.media", name=webinar.media_src)
+        return url_for("public.media", name=webinar.media_src, _external=external)
     if webinar.media_kind == "url":
         return webinar.media_src
     return None

@@ -20,6 +20,7 @@ from portal.forms import ActionForm
 from portal.models import Clip, Collection, Webinar
 from portal.params import bounded_int
 from portal.services import clips as service
+from portal.services import findable
 from portal.views.public import get_published_webinar
 
 bp = Blueprint("clips", __name__)
@@ -105,6 +106,7 @@ def clip(code: str):
         webinar=clip.webinar,
         start_ms=clip.start_ms,
         segment=service.Segment(clip.start_ms, clip.end_ms),
+        structured=findable.clip_data(clip),
     )
 
 

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,6 +15,7 @@ from media_meta.timecodes import resolve_moment
 from portal.extensions import db
 from portal.models import Resource, Theme, Webinar
 from portal.services.clips import parse_segment
+from portal.services import findable
 from portal.services.content_notes import note_at, notes_by_first_line
 from portal.services.resources import webinar_resources
 from portal.services.search import search_webinar
@@ -92,6 +93,7 @@ def webinar(slug: str):
     notes = list(webinar.content_notes)
     return render_template(
         "public/webinar.html",
+        structured=findable.webinar_data(webinar, cues),
         notes=notes,
         notes_data=[{"start": n.start_ms, "end": n.end_ms, "label": n.label} for n in notes],
         note_marks=notes_by_first_line(notes, cues),
@@ -112,6 +114,20 @@ def webinar(slug: str):
         markers=markers,
         all_resources=list(db.session.scalars(select(Resource).order_by(Resource.title))) if current_user.is_authenticated and current_user.is_admin else [],
     )
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    """Published webinars, their clips and the resources, with when each last changed."""
+    body = render_template("public/sitemap.xml", entries=findable.sitemap_entries())
+    return Response(body, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots():
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Disallow: /account/", "Disallow: /login", "Disallow: /embed/",
+             f"Sitemap: {url_for('public.sitemap', _external=True)}"]
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")
 
 
 @bp.get("/webinars/<slug>/transcript/part/<int:number>")
