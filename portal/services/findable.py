@@ -32,7 +32,8 @@ def _seconds(ms: int) -> int | float:
 
 
 def _media_type(webinar: Webinar) -> str:
-    audio = (webinar.media_type or "").startswith("audio/") or (webinar.media_src or "").lower().rsplit(".", 1)[-1] in {"opus", "ogg", "mp3", "m4a", "wav", "flac"}
+    extension = (webinar.media_src or "").lower().rsplit(".", 1)[-1]
+    audio = (webinar.media_type or "").startswith("audio/") or extension in {"opus", "ogg", "mp3", "m4a", "wav", "flac"}
     return "AudioObject" if webinar.media_kind in ("file", "url") and audio else "VideoObject"
 
 
