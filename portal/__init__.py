@@ -51,7 +51,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     from portal import auth, delivery, errors, security, templating
     from portal.cli import register_cli
-    from portal.views import admin, api, clips, content_notes, public, resources, search, synonyms
+    from portal.views import admin, api, clips, content_notes, public, reports, resources, search, synonyms
     from portal.views import auth as auth_views
 
     auth.init_app(app)
@@ -66,6 +66,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(synonyms.bp)
     app.register_blueprint(content_notes.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(clips.bp)
     app.register_blueprint(resources.bp)
     register_cli(app)

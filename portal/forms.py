@@ -169,3 +169,15 @@ class ContentNoteForm(FlaskForm):
     )
     start = StringField("Début", validators=[DataRequired(REQUIRED)], description="ex. 12:30 ou 1:02:03", render_kw={"inputmode": "numeric"})
     end = StringField("Fin", validators=[DataRequired(REQUIRED)], render_kw={"inputmode": "numeric"})
+
+
+class ErrorReportForm(FlaskForm):
+    proposed = TextAreaField(
+        "Ce qui est dit en réalité",
+        validators=[DataRequired(REQUIRED), Length(max=1000)],
+        description="Corrigez le texte ci-dessus là où il se trompe (un nom, un mot mal compris…), ou dites ce qui ne va pas.",
+        render_kw={"rows": 4},
+    )
+    # Left empty by people (it is hidden from them); robots fill every field.
+    website = StringField("Ne pas remplir ce champ", render_kw={"autocomplete": "off", "tabindex": "-1"})
+    stamp = HiddenField()

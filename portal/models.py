@@ -494,3 +494,25 @@ class ContentNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     webinar: Mapped[Webinar] = relationship(back_populates="content_notes")
+
+
+REPORT_STATUSES = ("new", "fixed", "rejected")
+
+
+class ErrorReport(db.Model):
+    """A viewer's report of a transcription error: the line as it was shown, and what they propose.
+
+    Nothing about the person is kept (no account, no address): the rate limit counts addresses
+    for a minute in ``request_counts`` only."""
+
+    __tablename__ = "error_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webinar_id: Mapped[int] = mapped_column(ForeignKey("webinars.id", ondelete="CASCADE"), index=True)
+    start_ms: Mapped[int] = mapped_column(Integer)
+    said: Mapped[str] = mapped_column(Text, default="")  # the line's text when it was reported
+    proposed: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    webinar: Mapped[Webinar] = relationship()

@@ -28,9 +28,10 @@ from portal.forms import (
     choices,
 )
 from portal.params import bounded_int, record_id
-from portal.models import RESOURCE_KINDS, AuditEvent, Cue, Resource, ResourceLink, Speaker, Theme, Transcript, User, Webinar
+from portal.models import RESOURCE_KINDS, AuditEvent, Cue, ErrorReport, Resource, ResourceLink, Speaker, Theme, Transcript, User, Webinar
 from portal.services import accounts, audit, indexing
 from portal.formatting import thousands
+from portal.services import reports as reports_service
 from portal.services import resources as resource_service
 from media_meta.errors import MediaMetaError
 from media_meta.timecodes import parse_timecode
@@ -278,13 +279,20 @@ def cue_edit(webinar_id: int, cue_id: int):
     cue = db.session.get(Cue, cue_id)
     if cue is None or cue.transcript_id != webinar.active_transcript_id:
         abort(404, "Cette réplique n'appartient pas à la version active de la transcription.")
-    form = CueEditForm(data={"speaker": cue.speaker or "", "text": cue.text} if request.method == "GET" else None)
+    report = db.session.get(ErrorReport, bounded_int(request.args.get("report"), 0, 0, 2**62)) if request.args.get("report") else None
+    if report is not None and (report.webinar_id != webinar.id or report.status != "new"):
+        report = None
+    text = report.proposed if report is not None else cue.text
+    note = f"Signalement {report.id}" if report is not None else ""
+    form = CueEditForm(data={"speaker": cue.speaker or "", "text": text, "note": note} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
             result = edit_cue(webinar, cue.id, form.text.data, form.speaker.data.strip() or None, current_user, form.note.data or "")
         except VersionConflict as err:
             flash(str(err), "error")
             return redirect(url_for("admin.cues", webinar_id=webinar.id))
+        if report is not None:
+            reports_service.set_status(report, "fixed")
         flash(f"Correction enregistrée dans la version {result.transcript.version} ; elle est déjà cherchable.", "success")
         moved = next((c for c in result.transcript.cues if c.position == cue.position), None)
         anchor = f"#cue-{moved.id}" if moved else ""

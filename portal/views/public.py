@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,7 +15,8 @@ from media_meta.timecodes import resolve_moment
 from portal.extensions import db
 from portal.models import Resource, Theme, Webinar
 from portal.services.clips import parse_segment
-from portal.services import findable
+from portal.forms import ErrorReportForm
+from portal.services import findable, reports
 from portal.services.content_notes import note_at, notes_by_first_line
 from portal.services.resources import webinar_resources
 from portal.services.search import search_webinar
@@ -114,6 +115,38 @@ def webinar(slug: str):
         markers=markers,
         all_resources=list(db.session.scalars(select(Resource).order_by(Resource.title))) if current_user.is_authenticated and current_user.is_admin else [],
     )
+
+
+@bp.route("/webinars/<slug>/report", methods=["GET", "POST"])
+def report_error(slug: str):
+    """« Signaler une erreur »: the line at ``?t=``, and what the viewer proposes (no account needed)."""
+    webinar = get_published_webinar(slug)
+    cues = active_cues(webinar)
+    if not cues:
+        abort(404, "Cette session n'a pas encore de transcription.")
+    at_ms, _ = resolve_moment(request.values.get("t"), webinar.duration_ms)
+    line = cue_at(cues, at_ms) or cues[0]
+    form = ErrorReportForm()
+    error, status = None, 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                reports.send_report(webinar, line, form.proposed.data, form.stamp.data, form.website.data, request.remote_addr or "?")
+            except reports.TooManyReports as err:
+                error, status = str(err), 429
+            except reports.ReportError as err:
+                error, status = str(err), 400
+            else:
+                return render_template("public/report_sent.html", webinar=webinar, line=line)
+        else:
+            status = 400
+    else:
+        form.proposed.data = line.text
+    form.stamp.data = reports.form_stamp()
+    response = make_response(render_template("public/report.html", webinar=webinar, line=line, form=form, error=error), status)
+    if status == 429:
+        response.headers["Retry-After"] = "60"
+    return response
 
 
 @bp.get("/sitemap.xml")

@@ -96,7 +96,7 @@ def test_migrations_build_the_models_schema_on_postgresql(postgres_url, tmp_path
     with app.app_context():
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert context.get_current_revision() == "0004"
+            assert context.get_current_revision() == "0005"
             assert compare_metadata(context, db.metadata) == []
     close_app(app)
 

@@ -353,6 +353,16 @@
     copy(momentUrl(seconds), clock(seconds));
   });
 
+  // « Signaler une erreur »: about the line being listened to, not only the one landed on.
+  var reportLink = document.getElementById("report-error");
+  if (reportLink) {
+    reportLink.addEventListener("click", function () {
+      var url = new URL(reportLink.href, window.location.href);
+      url.searchParams.set("t", secondsParam(player ? player.currentTime() : startMs / 1000));
+      reportLink.href = url.pathname + url.search;
+    });
+  }
+
   var copyNow = document.getElementById("copy-now");
   if (copyNow) {
     copyNow.addEventListener("click", function () {

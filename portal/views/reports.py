@@ -1,0 +1,47 @@
+"""Administration of viewers' error reports: read, correct (the cue correction, pre-filled), close."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from portal.auth import role_required
+from portal.extensions import db
+from portal.forms import ActionForm
+from portal.models import REPORT_STATUSES, ErrorReport
+from portal.services import reports as service
+
+bp = Blueprint("reports", __name__, url_prefix="/admin/reports")
+
+
+@bp.before_request
+@role_required("admin")
+def _admins_only():
+    return None
+
+
+@bp.get("/")
+def index():
+    status = request.args.get("status", "new")
+    status = status if status in REPORT_STATUSES or status == "all" else "new"
+    found = service.reports(None if status == "all" else status)
+    lines = {r.id: service.line_now(r) for r in found}
+    return render_template(
+        "admin/reports.html", reports=found, lines=lines, status=status, labels=service.STATUS_LABELS, action=ActionForm()
+    )
+
+
+@bp.post("/<int:report_id>/status")
+def set_status(report_id: int):
+    report = db.session.get(ErrorReport, report_id)
+    if report is None:
+        abort(404, "Ce signalement n'existe pas (ou plus).")
+    if not ActionForm().validate_on_submit():
+        flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
+    else:
+        try:
+            service.set_status(report, request.form.get("status", ""))
+        except service.ReportError as err:
+            flash(str(err), "error")
+        else:
+            flash(f"Signalement {service.STATUS_LABELS[report.status]}.", "success")
+    return redirect(url_for("reports.index"))
