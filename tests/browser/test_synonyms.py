@@ -15,8 +15,8 @@ def test_an_admin_adds_a_group_with_the_keyboard_and_the_search_says_found_via(b
     page.keyboard.press("Tab")  # to the note
     page.keyboard.type("essai")
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")  # « Ajouter »
-    page.wait_for_url("**/admin/synonyms/")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # « Ajouter »
     assert "Groupe ajouté : zorglubette = commissariat" in page.inner_text("body")
     page.goto("/search?q=zorglubette")
     first = page.locator(".hit").first
@@ -26,7 +26,8 @@ def test_an_admin_adds_a_group_with_the_keyboard_and_the_search_says_found_via(b
     # a bad group: the reason, next to the field, and focusable from the summary
     page.goto("/admin/synonyms/")
     page.fill("#expressions", "Pharos\nSignal Conso")
-    page.click("button:has-text('Ajouter')")
+    with page.expect_navigation():
+        page.click("button:has-text('Ajouter')")
     assert "est déjà dans le groupe « Pharos = plateforme de signalement »" in page.inner_text("#expressions-error")
     assert page.get_attribute("#expressions", "aria-invalid") == "true"
     context.close()
