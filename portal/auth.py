@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Blueprint, Flask, abort, redirect, request, url_for
 from flask_login import current_user
 
 from portal.extensions import login_manager
@@ -30,6 +30,17 @@ def role_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def admins_only(bp: Blueprint) -> Blueprint:
+    """Every route of ``bp`` for signed-in admins only, checked once before any of its views runs."""
+
+    @bp.before_request
+    @role_required("admin")
+    def _admins_only():
+        return None
+
+    return bp
 
 
 def init_app(app: Flask) -> None:

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from media_meta.errors import TranscriptError
-from portal.auth import role_required
+from portal.auth import admins_only
 from portal.extensions import db
 from portal.forms import (
     ActionForm,
@@ -49,15 +49,10 @@ from portal.services.transcripts import (
 from portal.services.webinars import WebinarData, WebinarFormError, delete_webinar, form_values, save_webinar, set_published
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+admins_only(bp)
 PREVIEW_CUES = 40
 MAX_SHOWN_CHANGES = 300  # changed lines listed on a page (all are counted)
 AUDIT_PAGE = 50
-
-
-@bp.before_request
-@role_required("admin")
-def _admins_only():
-    return None
 
 
 def _webinar(webinar_id: int) -> Webinar:

@@ -6,19 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from media_meta.errors import TimecodeError
 from media_meta.timecodes import parse_timecode
-from portal.auth import role_required
+from portal.auth import admins_only
 from portal.extensions import db
 from portal.forms import ActionForm, ContentNoteForm
 from portal.models import ContentNote, Webinar
 from portal.services import content_notes as service
 
 bp = Blueprint("content_notes", __name__, url_prefix="/admin/webinars/<int:webinar_id>/notes")
-
-
-@bp.before_request
-@role_required("admin")
-def _admins_only():
-    return None
+admins_only(bp)
 
 
 def _webinar(webinar_id: int) -> Webinar:

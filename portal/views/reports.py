@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from portal.auth import role_required
+from portal.auth import admins_only
 from portal.extensions import db
 from portal.forms import ActionForm
 from portal.models import REPORT_STATUSES, ErrorReport
 from portal.services import reports as service
 
 bp = Blueprint("reports", __name__, url_prefix="/admin/reports")
-
-
-@bp.before_request
-@role_required("admin")
-def _admins_only():
-    return None
+admins_only(bp)
 
 
 @bp.get("/")

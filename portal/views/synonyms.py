@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
-from portal.auth import role_required
+from portal.auth import admins_only
 from portal.extensions import db
 from portal.forms import ActionForm, SynonymForm
 from portal.models import SynonymGroup
 from portal.services import synonyms as service
 
 bp = Blueprint("synonyms", __name__, url_prefix="/admin/synonyms")
-
-
-@bp.before_request
-@role_required("admin")
-def _admins_only():
-    return None
+admins_only(bp)
 
 
 def _group(group_id: int) -> SynonymGroup:
