@@ -55,6 +55,11 @@ class Config:
     # A request indexes a transcript of up to this many lines itself (about 3 s); a longer one is indexed by a
     # background job whose progress the transcript page shows (110,000 lines: about 40 s).
     INDEX_IN_REQUEST_CUES = 10_000
+    # /readyz answers 503 while this node's index is missing or more than this many changes behind.
+    READY_MAX_LAG = 20
+    # /metrics is for the loopback address only, or, when this is set (PORTAL_METRICS_TOKEN), for
+    # requests with "Authorization: Bearer <token>" from anywhere.
+    METRICS_TOKEN: str | None = None
 
 
 class DevelopmentConfig(Config):

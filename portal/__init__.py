@@ -49,9 +49,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from portal import auth, delivery, errors, security, templating
+    from portal import auth, delivery, errors, metrics, security, templating
     from portal.cli import register_cli
-    from portal.views import admin, api, clips, content_notes, public, reports, resources, search, synonyms
+    from portal.views import admin, api, clips, content_notes, health, public, reports, resources, search, synonyms
     from portal.views import auth as auth_views
 
     auth.init_app(app)
@@ -59,6 +59,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     security.init_app(app)
     delivery.init_app(app)
     errors.init_app(app)
+    metrics.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(api.bp)
@@ -69,6 +70,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(reports.bp)
     app.register_blueprint(clips.bp)
     app.register_blueprint(resources.bp)
+    app.register_blueprint(health.bp)
+    health.init_app(app)
     register_cli(app)
     return app
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
+from portal import metrics
 from portal.extensions import db
 from portal.models import Cue, IndexTask, Resource, Transcript, Webinar, WebinarSpeaker, utcnow
 from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
@@ -263,12 +264,14 @@ def rebuild(procs: int = 1) -> RebuildStats | None:
     None when another process was rebuilding: this one waited for its end (one rebuild at a time).
     """
     started = datetime.now(timezone.utc)
+    clock = time.monotonic()
     try:
         stats = get_store().rebuild((webinar_doc(w) for w in _published()), procs=procs, resources=_resources())
     except RebuildInProgress:
         log.info("Index rebuilt meanwhile by another process")
         db.session.rollback()
         return None
+    metrics.observe_rebuild(time.monotonic() - clock)
     db.session.execute(delete(IndexTask).where(IndexTask.created_at < started))  # the new index has those
     db.session.commit()
     db.session.expire_all()
@@ -392,6 +395,23 @@ def ensure_index() -> str | None:
         return index_unavailable(err)
     maybe_catch_up()
     return None
+
+
+@dataclass(frozen=True)
+class Lag:
+    changes: int  # webinars and resources changed that the index has not followed yet
+    seconds: float  # since the oldest of those changes was saved (0: none)
+
+
+def lag() -> Lag:
+    """How far this node's index is behind the database (readiness, metrics)."""
+    key = func.coalesce(IndexTask.webinar_id, -IndexTask.resource_id)
+    changes, oldest = db.session.execute(select(func.count(func.distinct(key)), func.min(IndexTask.created_at))).one()
+    if not changes or oldest is None:
+        return Lag(0, 0.0)
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=timezone.utc)
+    return Lag(int(changes), max(0.0, (utcnow() - oldest).total_seconds()))
 
 
 @dataclass(frozen=True)

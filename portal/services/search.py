@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal import links
+from portal import links, metrics
 from portal.extensions import db
 from portal.params import bounded_int
 from portal.models import Resource, ResourceLink, Theme, Webinar
@@ -99,11 +100,13 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
         correct=not args.get("exact"),  # "Rechercher plutôt « harcelemnt »": the words as typed
         synonyms=synonym_groups(),
     )
+    started = time.perf_counter()
     try:
         result = search(get_store(), request)
     except IndexUnavailable as err:
         page.unavailable = index_unavailable(err)
         return page
+    metrics.observe_search(metrics.search_kind(text), time.perf_counter() - started)
     page.result = result
     page.notices += result.notices
     page.loosened = result.loosened
@@ -238,11 +241,13 @@ def search_webinar(webinar: Webinar, text: str, cues: list[CueLine] | None = Non
     page.unavailable = ensure_index()
     if page.unavailable:
         return page
+    started = time.perf_counter()
     try:
         found = search_within(get_store(), text, webinar.id, synonyms=synonym_groups())
     except IndexUnavailable as err:
         page.unavailable = index_unavailable(err)
         return page
+    metrics.observe_search("within", time.perf_counter() - started)
     page.terms, page.prefixes = found.terms, found.prefixes
     page.notices, page.suggestion = found.notices, found.suggestion
     lines = cues if cues is not None else active_cues(webinar, only=found.cue_ids)
