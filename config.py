@@ -60,6 +60,9 @@ class Config:
     # /metrics is for the loopback address only, or, when this is set (PORTAL_METRICS_TOKEN), for
     # requests with "Authorization: Bearer <token>" from anywhere.
     METRICS_TOKEN: str | None = None
+    # Behind nginx: "/_media/" (PORTAL_MEDIA_ACCEL_REDIRECT) lets the app check who may hear a recording
+    # and nginx send it (X-Accel-Redirect to an `internal` location; see README "Behind nginx").
+    MEDIA_ACCEL_REDIRECT: str | None = None
 
 
 class DevelopmentConfig(Config):

@@ -233,4 +233,12 @@ def media(name: str):
     published = db.session.scalar(select(Webinar.id).where(Webinar.media_src == name, Webinar.published.is_(True)).limit(1))
     if published is None and not (current_user.is_authenticated and current_user.is_admin):
         abort(404)
-    return send_from_directory(directory, name, conditional=True, max_age=86400 if published else 0)
+    max_age = 86400 if published else 0
+    accel = current_app.config.get("MEDIA_ACCEL_REDIRECT")
+    if accel:
+        # The check is done: nginx sends the file itself (ranges, sendfile), from its internal location.
+        response = Response(status=200, headers={"X-Accel-Redirect": accel.rstrip("/") + "/" + name})
+        response.headers["Cache-Control"] = f"public, max-age={max_age}" if published else "private, no-store"
+        del response.headers["Content-Type"]  # nginx types the file
+        return response
+    return send_from_directory(directory, name, conditional=True, max_age=max_age)

@@ -2,6 +2,7 @@ import re
 
 import pytest
 
+from portal.extensions import db
 from tests.conftest import SAMPLE_VTT
 
 
@@ -113,6 +114,24 @@ def test_media_is_served_with_range_requests(demo_client):
     with demo_client.get(src) as full, demo_client.get(src, headers={"Range": "bytes=100-199"}) as part:
         assert full.status_code == 200 and full.headers["Accept-Ranges"] == "bytes"
         assert part.status_code == 206 and len(part.data) == 100 and part.data == full.data[100:200]
+
+
+def test_media_behind_nginx_is_checked_by_the_app_and_sent_by_nginx(demo_app):
+    from portal.models import Webinar
+
+    demo_app.config["MEDIA_ACCEL_REDIRECT"] = "/_media/"
+    client = demo_app.test_client()
+    html = client.get("/webinars/session-1-algorithmes").get_data(as_text=True)
+    src = re.search(r'src="/media/([0-9a-f]{32}\.opus)', html).group(1)
+    response = client.get(f"/media/{src}")
+    assert response.status_code == 200 and response.data == b""
+    assert response.headers["X-Accel-Redirect"] == f"/_media/{src}"
+    assert response.headers["Cache-Control"] == "public, max-age=86400"
+    with demo_app.app_context():
+        db.session.query(Webinar).filter_by(media_src=src).update({"published": False})
+        db.session.commit()
+    hidden = client.get(f"/media/{src}")
+    assert hidden.status_code == 404 and "X-Accel-Redirect" not in hidden.headers
 
 
 @pytest.mark.parametrize("name", ["../portal.sqlite3", "..%2Fportal.sqlite3", "x.opus", "0" * 32 + ".opus"])

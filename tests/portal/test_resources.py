@@ -270,3 +270,16 @@ def test_a_zip_bomb_is_inspected_without_being_inflated():
     finally:
         tracemalloc.stop()
     assert peak < 50 * (1 << 20), peak
+
+
+def test_a_resource_takes_a_theme_created_in_the_admin_and_the_library_filters_by_it(demo_app, demo_admin):
+    token = csrf_token(demo_admin, "/admin/themes/new")
+    created = demo_admin.post("/admin/themes/new", data={"csrf_token": token, "slug": "moderation", "label": "Modération", "description": "d"})
+    assert created.status_code == 302
+    response = upload_resource(demo_admin, title="Charte de modération", kind="article", url="https://example.org/charte", themes=["moderation"])
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    resource_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with demo_app.app_context():
+        assert [t.slug for t in db.session.get(Resource, resource_id).themes] == ["moderation"]
+    library = demo_admin.get("/resources/?theme=moderation").get_data(as_text=True)
+    assert "Charte de modération" in library and "Pharos" not in library
