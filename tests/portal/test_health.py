@@ -55,18 +55,24 @@ def test_readyz_answers_503_when_the_index_is_too_far_behind(demo_app):
 
 
 def test_readyz_answers_503_when_the_database_is_unreachable(tmp_path):
-    app = create_app(
-        "testing",
-        INSTANCE_PATH=str(tmp_path / "instance"),
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'missing-folder' / 'portal.sqlite3'}",
-        SEARCH_INDEX_DIR=str(tmp_path / "index"),
-    )
+    app = _app_on(tmp_path, "missing-folder/portal.sqlite3")
     try:
         response = app.test_client().get("/readyz")
         assert response.status_code == 503
         assert response.get_json()["checks"]["database"].startswith("unreachable")
     finally:
         close_app(app)
+
+
+def _app_on(tmp_path, database: str, **overrides):
+    """An app on this SQLite file (under ``tmp_path``), without the schema the fixtures create."""
+    return create_app(
+        "testing",
+        INSTANCE_PATH=str(tmp_path / "instance"),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / database}",
+        SEARCH_INDEX_DIR=str(tmp_path / "index"),
+        **overrides,
+    )
 
 
 def _families(text: str) -> dict:
@@ -118,13 +124,7 @@ def test_metrics_with_a_token_need_it_from_anywhere(demo_app):
 
 
 def test_probes_answer_a_load_balancer_calling_by_address_while_pages_still_refuse_it(tmp_path):
-    app = create_app(
-        "testing",
-        INSTANCE_PATH=str(tmp_path / "instance"),
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
-        SEARCH_INDEX_DIR=str(tmp_path / "index"),
-        TRUSTED_HOSTS=["replays.example.org"],
-    )
+    app = _app_on(tmp_path, "portal.sqlite3", TRUSTED_HOSTS=["replays.example.org"])
     try:
         client = app.test_client()
         assert client.get("/healthz", headers={"Host": "10.0.0.5:8000"}).status_code == 200
@@ -134,12 +134,7 @@ def test_probes_answer_a_load_balancer_calling_by_address_while_pages_still_refu
 
 
 def test_readyz_and_metrics_on_a_database_never_upgraded_answer_without_a_500(tmp_path):
-    app = create_app(
-        "testing",
-        INSTANCE_PATH=str(tmp_path / "instance"),
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
-        SEARCH_INDEX_DIR=str(tmp_path / "index"),
-    )
+    app = _app_on(tmp_path, "empty.sqlite3")
     try:
         client = app.test_client()
         response = client.get("/readyz")
