@@ -57,6 +57,11 @@ class Config:
     INDEX_IN_REQUEST_CUES = 10_000
     # /readyz answers 503 while this node's index is missing or more than this many changes behind.
     READY_MAX_LAG = 20
+    # Each process checks the database's index journal this often (seconds), also when nobody searches, so
+    # that a change made on another node is searchable here within about this time (0: only before searches).
+    INDEX_FOLLOW_EVERY_S = 1.0
+    # Journal rows older than this are pruned; a node stopped for longer rebuilds its index when it starts.
+    INDEX_JOURNAL_KEEP_DAYS = 7.0
     # /metrics is for the loopback address only, or, when this is set (PORTAL_METRICS_TOKEN), for
     # requests with "Authorization: Bearer <token>" from anywhere.
     METRICS_TOKEN: str | None = None
@@ -74,6 +79,7 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key-not-for-production"
+    INDEX_FOLLOW_EVERY_S = 0.0  # tests catch up explicitly, or start the loop
 
 
 class ProductionConfig(Config):

@@ -51,6 +51,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     from portal import auth, delivery, errors, metrics, security, templating
     from portal.cli import register_cli
+    from portal.services import indexing
     from portal.views import admin, api, clips, content_notes, feeds, health, public, reports, resources, search, synonyms
     from portal.views import auth as auth_views
 
@@ -73,6 +74,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)
     health.init_app(app)
+    indexing.init_app(app)
     register_cli(app)
     return app
 

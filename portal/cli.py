@@ -147,7 +147,7 @@ def reindex_command(procs: int) -> None:
     """Rebuild the search index from the database, aside, then switch to it (searches go on)."""
     from portal.services import indexing
 
-    stats = indexing.rebuild(procs=procs)
+    stats = indexing.rebuild(procs=procs, announce=True)
     if stats is None:
         click.echo("Une reconstruction était déjà en cours dans un autre processus : elle vient de finir, l'index est à jour.")
         return

@@ -69,7 +69,9 @@ class IndexCollector(Collector):
                 db.session.rollback()
                 lag = None
         if lag is not None:
-            yield GaugeMetricFamily("portal_index_lag_changes", "Changes saved in the database that this node's index has not applied yet.", value=lag.changes)
+            yield GaugeMetricFamily(
+                "portal_index_lag_sequences", "Changes of the database's index journal that this node's index has not applied yet.", value=lag.sequences
+            )
             yield GaugeMetricFamily("portal_index_lag_seconds", "Age of the oldest change this node's index has not applied (0: none).", value=lag.seconds)
         yield GaugeMetricFamily("portal_index_built_timestamp_seconds", "When this node's index was last rebuilt whole (0: never).", value=built_at or 0)
 

@@ -37,6 +37,7 @@ from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
 from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema, fingerprint
 
 META_FILE = "portal-index.json"
+JOURNAL_FILE = "journal.json"  # which changes of the database's journal this generation has applied
 READERS_FILE = ".readers"  # a shared lock on it per process that reads the generation
 OTHER_CODE_GRACE_S = 24 * 3600  # another code's generation (an upgrade) is kept at least this long after its link
 MAX_IDLE_SEARCHERS = 8  # per process: enough for a threaded server's concurrent searches
@@ -67,6 +68,19 @@ class RebuildStats:
     cues: int
     seconds: float
     generation: str
+
+
+@dataclass(frozen=True)
+class JournalState:
+    """How far one generation follows the database's change journal: every change up to ``applied``,
+    and some after it already (``ahead``: per webinar "w<id>" or resource "r<id>", the last change applied)."""
+
+    generation: Path
+    applied: int
+    ahead: dict[str, int]
+
+    def has(self, key: str, seq: int) -> bool:
+        return seq <= self.applied or self.ahead.get(key, 0) >= seq
 
 
 @dataclass(frozen=True)
@@ -104,9 +118,9 @@ class IndexStore:
             return None
         return self.root / target
 
-    def open(self):
-        """Open the index in use; raise IndexUnavailable saying why it cannot be."""
-        generation = self.current_generation()
+    def open(self, generation: Path | None = None):
+        """Open the index in use (or this generation of it); raise IndexUnavailable saying why it cannot be."""
+        generation = generation or self.current_generation()
         if generation is None or not generation.is_dir():
             raise IndexUnavailable("l'index de recherche n'a pas encore été construit.", "missing")
         if self._damaged and self._damaged[0] == generation and time.monotonic() - self._damaged[1] < DAMAGED_RETRY_S:
@@ -196,6 +210,47 @@ class IndexStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    # -- following the database's journal -------------------------------------------------
+
+    def journal_state(self, generation: Path | None = None) -> JournalState | None:
+        """What the index in use has applied of the journal; None when there is no index yet.
+
+        A generation built before the journal existed has applied nothing (its changes are redone).
+        """
+        generation = generation or self.current_generation()
+        if generation is None or not generation.is_dir():
+            return None
+        try:
+            data = json.loads((generation / JOURNAL_FILE).read_text())
+            return JournalState(generation, int(data["applied"]), {str(k): int(v) for k, v in data["ahead"].items()})
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return JournalState(generation, 0, {})
+
+    def record_journal(self, generation: Path, *, applied: int | None = None, covers: tuple[str, int] | None = None) -> None:
+        """Record that ``generation`` has every change up to ``applied``, or ``covers`` = (key, change).
+
+        Only ever forward, under a lock shared by the processes of this folder. The generation is the
+        one the changes were written to: if a rebuild replaced it meanwhile, the new one is untouched.
+        """
+        with open(self.root / ".journal.lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                state = self.journal_state(generation)
+                if state is None:
+                    return
+                done = max(state.applied, applied or 0)
+                ahead = dict(state.ahead)
+                if covers is not None and covers[1] > ahead.get(covers[0], 0):
+                    ahead[covers[0]] = covers[1]
+                if done == state.applied and ahead == state.ahead:
+                    return
+                try:
+                    _write_journal(generation, done, {k: v for k, v in ahead.items() if v > done})
+                except OSError:
+                    pass  # not recorded (disk full, generation removed): the change is applied again later
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
     def _checkout(self) -> Searcher:
         generation = self.current_generation()
         with self._lock:
@@ -272,20 +327,24 @@ class IndexStore:
     # -- writing ------------------------------------------------------------------------
 
     @contextmanager
-    def _writing(self, timeout: float | None = None, **options) -> Iterator:
+    def _writing(self, timeout: float | None = None, covers: tuple[str, int] | None = None, **options) -> Iterator:
         """A writer of the index in use: committed if the block ends normally, cancelled if it raises.
 
         ``timeout``: how long to wait for another writer (default ``writer_timeout``); then LockError.
+        ``covers``: (key, change) of the journal that this write applies, recorded once committed.
         """
-        writer = _writer(self.open(), timeout=self.writer_timeout if timeout is None else timeout, **options)
+        generation = self.current_generation()
+        writer = _writer(self.open(generation), timeout=self.writer_timeout if timeout is None else timeout, **options)
         try:
             yield writer
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
+        if covers is not None and generation is not None:
+            self.record_journal(generation, covers=covers)
 
-    def replace_webinar(self, doc: WebinarDoc, *, timeout: float | None = None) -> None:
+    def replace_webinar(self, doc: WebinarDoc, *, timeout: float | None = None, covers: tuple[str, int] | None = None) -> None:
         """Replace every document of one webinar (its description and its cues) in one commit.
 
         A long transcript's progress can be read meanwhile, from any process, with ``progress``.
@@ -293,7 +352,7 @@ class IndexStore:
         long = len(doc.cues) > PROGRESS_EVERY
         report = (lambda done, total: self._record_progress(doc.webinar_id, done, total)) if long else None
         try:
-            with self._writing(timeout=timeout, limitmb=self.limitmb) as writer:
+            with self._writing(timeout=timeout, covers=covers, limitmb=self.limitmb) as writer:
                 writer.delete_by_term("webinar", str(doc.webinar_id))
                 _add_webinar(writer, doc, report)
         finally:
@@ -325,26 +384,29 @@ class IndexStore:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def delete_webinar(self, webinar_id: int, *, timeout: float | None = None) -> None:
-        with self._writing(timeout=timeout) as writer:
+    def delete_webinar(self, webinar_id: int, *, timeout: float | None = None, covers: tuple[str, int] | None = None) -> None:
+        with self._writing(timeout=timeout, covers=covers) as writer:
             writer.delete_by_term("webinar", str(webinar_id))
 
-    def replace_resource(self, doc: ResourceDoc, *, timeout: float | None = None) -> None:
-        with self._writing(timeout=timeout) as writer:
+    def replace_resource(self, doc: ResourceDoc, *, timeout: float | None = None, covers: tuple[str, int] | None = None) -> None:
+        with self._writing(timeout=timeout, covers=covers) as writer:
             writer.delete_by_term("doc_id", f"r:{doc.resource_id}")
             _add_resource(writer, doc)
 
-    def delete_resource(self, resource_id: int, *, timeout: float | None = None) -> None:
-        self.delete_document(f"r:{resource_id}", timeout=timeout)
+    def delete_resource(self, resource_id: int, *, timeout: float | None = None, covers: tuple[str, int] | None = None) -> None:
+        self.delete_document(f"r:{resource_id}", timeout=timeout, covers=covers)
 
-    def delete_document(self, doc_id: str, *, timeout: float | None = None) -> None:
+    def delete_document(self, doc_id: str, *, timeout: float | None = None, covers: tuple[str, int] | None = None) -> None:
         """Remove one document (used by tests and repairs)."""
-        with self._writing(timeout=timeout) as writer:
+        with self._writing(timeout=timeout, covers=covers) as writer:
             writer.delete_by_term("doc_id", doc_id)
 
-    def rebuild(self, webinars: Iterable[WebinarDoc], procs: int = 1, resources: Iterable[ResourceDoc] = ()) -> RebuildStats:
+    def rebuild(
+        self, webinars: Iterable[WebinarDoc], procs: int = 1, resources: Iterable[ResourceDoc] = (), applied: int = 0
+    ) -> RebuildStats:
         """Build a complete index aside, then switch ``current`` to it atomically.
 
+        ``applied``: the last change of the journal that the documents given include.
         One rebuild at a time across processes: if another is under way, wait for its end and raise
         RebuildInProgress (its index holds what this one would have).
         """
@@ -362,11 +424,11 @@ class IndexStore:
                         raise RebuildInProgress("une reconstruction de l'index était déjà en cours dans un autre processus.") from None
                     continue  # it failed, or ended before this was asked: build
                 try:
-                    return self._rebuild(webinars, procs, resources)
+                    return self._rebuild(webinars, procs, resources, applied)
                 finally:
                     fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def _rebuild(self, webinars: Iterable[WebinarDoc], procs: int, resources: Iterable[ResourceDoc]) -> RebuildStats:
+    def _rebuild(self, webinars: Iterable[WebinarDoc], procs: int, resources: Iterable[ResourceDoc], applied: int) -> RebuildStats:
         started = time.monotonic()
         name = f"gen-{time.time_ns()}"
         generation = self.root / name
@@ -390,6 +452,7 @@ class IndexStore:
             (generation / META_FILE).write_text(
                 json.dumps({"schema_version": SCHEMA_VERSION, "key": self.key, "built_at": time.time(), "webinars": count_w, "cues": count_c})
             )
+            _write_journal(generation, applied, {})
         except BaseException:
             building.close()
             shutil.rmtree(generation, ignore_errors=True)
@@ -472,6 +535,13 @@ def _release(err: BaseException) -> None:
         traceback.clear_frames(err.__traceback__)
         err.__traceback__ = None
         gc.collect()
+
+
+def _write_journal(generation: Path, applied: int, ahead: dict[str, int]) -> None:
+    path = generation / JOURNAL_FILE
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps({"applied": applied, "ahead": ahead}))
+    os.replace(tmp, path)
 
 
 def _up_to_date(searcher: Searcher) -> bool:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
-from flask import Flask, current_app, has_request_context
-from sqlalchemy import delete, func, select
+from flask import Flask, current_app, has_app_context, has_request_context
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
@@ -22,9 +23,6 @@ from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
 from search_index.store import IndexStore, IndexUnavailable, RebuildInProgress, RebuildStats
 
 log = logging.getLogger(__name__)
-_rebuild_lock = threading.Lock()
-_catch_up_lock = threading.Lock()
-_catch_up_again = threading.Event()
 REQUEST_LOCK_WAIT_S = 3.0  # a request waits this long at most for another index writer, then leaves it queued
 
 
@@ -89,40 +87,78 @@ def _published() -> Iterator[Webinar]:
     yield from db.session.scalars(query)
 
 
-# -- updates ----------------------------------------------------------------------------------
-# A change is queued in its own transaction (``queue``), then applied right after the commit
-# (``webinar_changed`` & co). If the index cannot be written then (locked, damaged) or the process
-# stops in between, the task stays and ``catch_up`` applies it: no change is ever lost by the index.
+# -- the journal ------------------------------------------------------------------------------
+# Every change to what is searchable appends a row to ``index_tasks`` in the change's own
+# transaction (``queue``): its id is the change's sequence number. Each node's index records the last
+# change it has applied and, per webinar or resource, those it applied ahead of that (right after
+# their commit, on the node that made them). A node applies the rows it has not seen, rebuilding
+# each webinar's or resource's documents from the database: before searches (``maybe_catch_up``) and
+# in a background loop (``start_following``). So every node follows every change, whichever node
+# made it, and a change nobody could apply at once (index locked, process stopped) is never lost.
 
-CATCH_UP_EVERY_S = 5.0
-_last_catch_up = 0.0
+FOLLOW_CHECK_S = 0.5  # a search reads the journal's last number at most this often per process
+CATCH_UP_BATCH = 500
+PRUNE_EVERY_S = 3600.0
+ALL = "all"  # the key of a rebuild's row: the other nodes check their whole index against the database
+
+
+@dataclass(eq=False)  # hashable by identity: kept in a WeakSet
+class _Follower:
+    """One app's background index work in this process (tests run several apps in one process)."""
+
+    rebuild_lock: threading.Lock = field(default_factory=threading.Lock)
+    catch_up_lock: threading.Lock = field(default_factory=threading.Lock)
+    again: threading.Event = field(default_factory=threading.Event)
+    start_lock: threading.Lock = field(default_factory=threading.Lock)
+    checked: float = float("-inf")
+    pruned: float = float("-inf")
+    loop: threading.Thread | None = None
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+
+_followers: "weakref.WeakSet[_Follower]" = weakref.WeakSet()
+
+
+def _follower(app: Flask | None = None) -> _Follower:
+    app = app or current_app
+    follower = app.extensions.get("index_follower")
+    if follower is None:
+        follower = app.extensions.setdefault("index_follower", _Follower())
+        _followers.add(follower)
+    return follower
+
+
+def _these() -> list[_Follower]:
+    """This app's follower in an app context, else every app's (tests waiting for background work)."""
+    return [_follower()] if has_app_context() else list(_followers)
 
 
 def queue(*, webinar_id: int | None = None, resource_id: int | None = None) -> None:
-    """Within the transaction that changes a webinar or resource: the index must follow it."""
+    """Within the transaction that changes a webinar or resource (neither: a rebuild): the index must follow it."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Numbers must become visible in their order, or a node could skip one committed late: one
+        # journal writer at a time until its commit (reads go on). SQLite writers are serial anyway.
+        db.session.execute(text("LOCK TABLE index_tasks IN EXCLUSIVE MODE"))
     db.session.add(IndexTask(webinar_id=webinar_id, resource_id=resource_id))
+
+
+def _key(webinar_id: int | None = None, resource_id: int | None = None) -> str:
+    if webinar_id is not None:
+        return f"w{webinar_id}"
+    return f"r{resource_id}" if resource_id is not None else ALL
 
 
 def _task_filter(webinar_id: int | None = None, resource_id: int | None = None):
     return IndexTask.webinar_id == webinar_id if webinar_id is not None else IndexTask.resource_id == resource_id
 
 
-def _last_task(**task: int) -> int | None:
-    """The newest task queued for this webinar or resource, read before the index is written."""
-    return db.session.scalar(select(func.max(IndexTask.id)).where(_task_filter(**task)))
+def _last_task(**task: int) -> int:
+    """The newest change of this webinar or resource, read before the index is written from the database."""
+    return db.session.scalar(select(func.max(IndexTask.id)).where(_task_filter(**task))) or 0
 
 
-def _done(upto: int | None, **task: int) -> None:
-    """Clear the tasks the write just made covered: those queued before it read the database (a
-    change saved meanwhile keeps its task, for the next round)."""
-    if upto is None:
-        return
-    try:
-        db.session.execute(delete(IndexTask).where(_task_filter(**task), IndexTask.id <= upto))
-        db.session.commit()
-    except SQLAlchemyError as err:  # the task stays: the next catch-up redoes the (idempotent) update
-        db.session.rollback()
-        log.warning("Index task not cleared: %s", err.__class__.__name__)
+def _top() -> int:
+    return db.session.scalar(select(func.max(IndexTask.id))) or 0
 
 
 def _apply(what: str, update: Callable[[], None]) -> bool:
@@ -135,7 +171,7 @@ def _apply(what: str, update: Callable[[], None]) -> bool:
             # so that the command that made it leaves a searchable site; a request leaves it to a thread.
             if not has_request_context() and not rebuild_running():
                 log.info("No search index yet: building it")
-                return rebuild() is not None  # built elsewhere meanwhile: the task stays for the catch-up
+                return rebuild() is not None  # built elsewhere meanwhile: the journal has it for the catch-up
             start_background_rebuild()
             return False
         log.warning("Search index not updated for %s: %s", what, err.reason)
@@ -147,47 +183,54 @@ def _apply(what: str, update: Callable[[], None]) -> bool:
 def webinar_changed(webinar: Webinar) -> None:
     """Replace (or remove, if unpublished) one webinar's documents, after its database commit.
 
-    A transcript too long for a request's time is indexed by a background job (its task is queued).
+    A transcript too long for a request's time is indexed by a background job (the journal has it).
     """
     if has_request_context() and webinar.published and _cue_count(webinar) > current_app.config["INDEX_IN_REQUEST_CUES"]:
         start_background_catch_up()
         return
-    _follow(webinar.slug, lambda wait: _write_webinar(webinar, wait), webinar_id=webinar.id)
+    _follow(webinar.slug, lambda wait, covers: _write_webinar(webinar, wait, covers), webinar_id=webinar.id)
 
 
-def _write_webinar(webinar: Webinar, wait: float | None = None) -> None:
+def _write_webinar(webinar: Webinar, wait: float | None = None, covers: tuple[str, int] | None = None) -> None:
     if webinar.published:
-        get_store().replace_webinar(webinar_doc(webinar), timeout=wait)
+        get_store().replace_webinar(webinar_doc(webinar), timeout=wait, covers=covers)
     else:
-        get_store().delete_webinar(webinar.id, timeout=wait)
+        get_store().delete_webinar(webinar.id, timeout=wait, covers=covers)
 
 
 def webinar_deleted(webinar_id: int) -> None:
-    _follow(f"deleted webinar {webinar_id}", lambda wait: get_store().delete_webinar(webinar_id, timeout=wait), webinar_id=webinar_id)
+    _follow(
+        f"deleted webinar {webinar_id}",
+        lambda wait, covers: get_store().delete_webinar(webinar_id, timeout=wait, covers=covers),
+        webinar_id=webinar_id,
+    )
 
 
 def resource_changed(resource: Resource) -> None:
     doc = resource_doc(resource)
-    _follow(f"resource {resource.id}", lambda wait: get_store().replace_resource(doc, timeout=wait), resource_id=resource.id)
+    _follow(f"resource {resource.id}", lambda wait, covers: get_store().replace_resource(doc, timeout=wait, covers=covers), resource_id=resource.id)
 
 
 def resource_deleted(resource_id: int) -> None:
-    _follow(f"deleted resource {resource_id}", lambda wait: get_store().delete_resource(resource_id, timeout=wait), resource_id=resource_id)
+    _follow(
+        f"deleted resource {resource_id}",
+        lambda wait, covers: get_store().delete_resource(resource_id, timeout=wait, covers=covers),
+        resource_id=resource_id,
+    )
 
 
-def _follow(what: str, write: Callable[[float | None], None], **task: int) -> bool:
-    """Make the index follow a change just committed (its task queued in the same transaction).
+def _follow(what: str, write: Callable[[float | None, tuple[str, int]], None], **task: int) -> bool:
+    """Make the index follow a change just committed (its journal row written in the same transaction).
 
     Every index write goes through here. In a request it waits a moment at most for another writer
-    (a long update, a rebuild), then leaves its task to the background catch-up: the person never
+    (a long update, a rebuild), then leaves the change to the background catch-up: the person never
     waits long and never sees an error for a change that was saved. On the command line it waits
     the configured time. True when the index has the change.
     """
     in_request = has_request_context()
     wait = min(REQUEST_LOCK_WAIT_S, get_store().writer_timeout) if in_request else None
-    upto = _last_task(**task)
-    if _apply(what, lambda: write(wait)):
-        _done(upto, **task)
+    covers = (_key(**task), _last_task(**task))  # read before the write reads the database
+    if _apply(what, lambda: write(wait, covers)):
         return True
     if in_request:
         start_background_catch_up()
@@ -198,15 +241,38 @@ def _cue_count(webinar: Webinar) -> int:
     return webinar.active_transcript.cue_count if webinar.active_transcript is not None else 0
 
 
+@dataclass(frozen=True)
+class _Behind:
+    rows: list  # (id, webinar_id, resource_id, created_at) of the changes this node's index lacks, oldest first
+    sequences: int  # how many (all of them, even past the rows read)
+
+
+def _behind(limit: int = 1000) -> _Behind:
+    """The journal's changes that this node's index has not applied (all of them when there is no index)."""
+    state = get_store().journal_state()
+    applied = state.applied if state else 0
+    rows = db.session.execute(
+        select(IndexTask.id, IndexTask.webinar_id, IndexTask.resource_id, IndexTask.created_at)
+        .where(IndexTask.id > applied)
+        .order_by(IndexTask.id)
+        .limit(limit)
+    ).all()
+    missing = [r for r in rows if state is None or not state.has(_key(r.webinar_id, r.resource_id), r.id)]
+    if len(rows) < limit:
+        return _Behind(missing, len(missing))
+    total = db.session.scalar(select(func.count()).select_from(IndexTask).where(IndexTask.id > applied)) or 0
+    return _Behind(missing, len(missing) + total - len(rows))
+
+
 def pending(webinar: Webinar) -> "PendingUpdate | None":
     """The index update of this webinar still to do or under way (a long transcript's), if any."""
-    if db.session.scalar(select(IndexTask.id).where(IndexTask.webinar_id == webinar.id).limit(1)) is None:
+    key = _key(webinar_id=webinar.id)
+    if not any(_key(r.webinar_id, r.resource_id) == key for r in _behind().rows):
         return None
     done_total = get_store().progress(webinar.id)
-    total = _cue_count(webinar)
     if done_total is not None:
         return PendingUpdate(done_total[0], done_total[1])
-    return PendingUpdate(0, total)
+    return PendingUpdate(0, _cue_count(webinar))
 
 
 @dataclass(frozen=True)
@@ -219,67 +285,193 @@ class PendingUpdate:
         return min(100, self.done * 100 // self.total) if self.total else 0
 
 
-def catch_up(older_than_s: float = 2.0) -> int:
-    """Apply the changes the index has not followed yet (queued more than ``older_than_s`` ago, so that
-    a request still finishing its own is left to do it); returns how many webinars and resources."""
-    since = utcnow() - timedelta(seconds=older_than_s)
-    tasks = db.session.execute(select(IndexTask.webinar_id, IndexTask.resource_id).where(IndexTask.created_at <= since).distinct()).all()
-    for webinar_id, resource_id in tasks:
-        # Every process that serves searches catches up: one of them takes each webinar or resource.
-        with get_store().claim(f"w{webinar_id}" if webinar_id is not None else f"r{resource_id}") as mine:
-            if mine:
-                _catch_up_one(webinar_id, resource_id)
-    return len(tasks)
+def catch_up() -> int:
+    """Apply the journal's changes that this node's index has not applied; returns how many webinars
+    and resources it rewrote. One process of a node at a time (the others return 0)."""
+    store = get_store()
+    with store.claim("journal") as mine:
+        if not mine:
+            return 0
+        return _catch_up(store)
 
 
-def _catch_up_one(webinar_id: int | None, resource_id: int | None) -> None:
-    if webinar_id is not None:
-        webinar = db.session.get(Webinar, webinar_id)
+def _catch_up(store: IndexStore) -> int:
+    state = store.journal_state()
+    if state is None:
+        if rebuild_running():
+            return 0
+        log.info("No search index on this node yet: building it from the database")
+        rebuild()  # its own catch-up is left to this one, which holds the claim
+        state = store.journal_state()
+        if state is None:
+            return 0
+    first, top = db.session.execute(select(func.min(IndexTask.id), func.max(IndexTask.id))).one()
+    if (top or 0) < state.applied or (first is not None and state.applied < first - 1):
+        # The journal went back (a restored database) or lost what this node missed (pruned while it
+        # was stopped): only a rebuild can tell what the index lacks.
+        log.warning("Search index too far from the database's journal (applied %s, journal %s to %s): rebuilding", state.applied, first, top)
+        rebuild()
+        state = store.journal_state()
+        if state is None:
+            return 0
+    rewritten = 0
+    while True:
+        rows = db.session.execute(
+            select(IndexTask.id, IndexTask.webinar_id, IndexTask.resource_id)
+            .where(IndexTask.id > state.applied)
+            .order_by(IndexTask.id)
+            .limit(CATCH_UP_BATCH)
+        ).all()
+        if not rows:
+            return rewritten
+        first_of: dict[str, int] = {}
+        last_of: dict[str, int] = {}
+        for row in rows:
+            key = _key(row.webinar_id, row.resource_id)
+            first_of.setdefault(key, row.id)
+            last_of[key] = row.id
+        reached = rows[-1].id
+        for key, seq in sorted(last_of.items(), key=lambda item: item[1]):
+            if state.has(key, seq):
+                continue  # applied right after its commit, by this node
+            if _apply_key(key):
+                rewritten += 1
+            else:
+                reached = min(reached, first_of[key] - 1)  # the next round starts again from it
+        store.record_journal(state.generation, applied=reached)
+        db.session.commit()  # end the read: the next batch sees what was committed meanwhile
+        if reached < rows[-1].id:
+            return rewritten
+        state = store.journal_state(state.generation)
+        if state is None or state.generation != store.current_generation():
+            return rewritten  # rebuilt meanwhile: the next round follows the new index
+
+
+def _apply_key(key: str) -> bool:
+    """Rewrite one webinar's or resource's documents from the database (or check everything)."""
+    if key == ALL:
+        reconcile()
+        return True
+    number = int(key[1:])
+    if key[0] == "w":
+        webinar = db.session.get(Webinar, number)
         if webinar is None:
-            webinar_deleted(webinar_id)
-        else:
-            _follow(webinar.slug, lambda wait: _write_webinar(webinar, wait), webinar_id=webinar_id)
-    elif resource_id is not None:
-        resource = db.session.get(Resource, resource_id)
-        resource_changed(resource) if resource is not None else resource_deleted(resource_id)
+            return _follow(f"deleted webinar {number}", lambda wait, covers: get_store().delete_webinar(number, timeout=wait, covers=covers), webinar_id=number)
+        return _follow(webinar.slug, lambda wait, covers: _write_webinar(webinar, wait, covers), webinar_id=number)
+    resource = db.session.get(Resource, number)
+    if resource is None:
+        return _follow(f"deleted resource {number}", lambda wait, covers: get_store().delete_resource(number, timeout=wait, covers=covers), resource_id=number)
+    doc = resource_doc(resource)
+    return _follow(f"resource {number}", lambda wait, covers: get_store().replace_resource(doc, timeout=wait, covers=covers), resource_id=number)
 
 
 def maybe_catch_up() -> None:
-    """Catch up at most every few seconds per process (one indexed read when nothing is pending)."""
-    global _last_catch_up
-    if time.monotonic() - _last_catch_up < CATCH_UP_EVERY_S:
+    """Before a search: one indexed read of the journal's last number (at most every FOLLOW_CHECK_S per
+    process); if this node's index is not there, a background catch-up (the search does not wait)."""
+    follower = _follower()
+    now = time.monotonic()
+    if now - follower.checked < FOLLOW_CHECK_S:
         return
-    _last_catch_up = time.monotonic()
+    follower.checked = now
     try:
-        if db.session.scalar(select(IndexTask.id).limit(1)) is not None:
-            start_background_catch_up()  # a search never waits for it
-    except SQLAlchemyError as err:  # an install whose schema is not upgraded yet (`flask init`)
+        top = _top()
+    except SQLAlchemyError as err:  # an install whose schema is not upgraded yet (`flask db upgrade`)
         db.session.rollback()
         log.warning("Index catch-up skipped: %s", err.__class__.__name__)
+        return
+    state = get_store().journal_state()
+    if state is not None and top != state.applied:
+        start_background_catch_up()
 
 
-def rebuild(procs: int = 1) -> RebuildStats | None:
+def prune_journal(keep_days: float | None = None) -> int:
+    """Delete the journal's rows older than ``keep_days`` (INDEX_JOURNAL_KEEP_DAYS), but the newest of
+    them: it marks how far the journal goes back. A node that missed pruned rows rebuilds."""
+    keep_days = current_app.config["INDEX_JOURNAL_KEEP_DAYS"] if keep_days is None else keep_days
+    horizon = db.session.scalar(select(func.max(IndexTask.id)).where(IndexTask.created_at < utcnow() - timedelta(days=keep_days)))
+    if horizon is None:
+        return 0
+    deleted = db.session.execute(delete(IndexTask).where(IndexTask.id < horizon)).rowcount or 0
+    db.session.commit()
+    return deleted
+
+
+def init_app(app: Flask) -> None:
+    """Each process starts following the journal with its first request."""
+
+    @app.before_request
+    def follow() -> None:
+        start_following(app)
+
+
+def start_following(app: Flask) -> bool:
+    """Start this process's loop that makes the index follow the journal every INDEX_FOLLOW_EVERY_S
+    seconds (0: only before searches), also when nobody searches; False if it runs already."""
+    every = float(app.config["INDEX_FOLLOW_EVERY_S"])
+    follower = _follower(app)
+    if not every or follower.loop is not None:
+        return False
+    with follower.start_lock:
+        if follower.loop is not None:
+            return False
+
+        def run() -> None:
+            while not follower.stopping.wait(every):
+                try:
+                    with app.app_context():
+                        if not _schema_ready():
+                            continue
+                        follower.checked = float("-inf")
+                        ensure_index()  # builds a missing index, then catches up
+                        if time.monotonic() - follower.pruned > PRUNE_EVERY_S:
+                            follower.pruned = time.monotonic()
+                            prune_journal()
+                except Exception:
+                    log.exception("Index follow loop")
+
+        follower.loop = threading.Thread(target=run, name="index-follow", daemon=True)
+        follower.loop.start()
+    return True
+
+
+def _schema_ready() -> bool:
+    """Whether the database has the journal (not before `flask init` or `flask db upgrade`)."""
+    try:
+        _top()
+        return True
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False
+
+
+def stop_following(app: Flask) -> None:
+    follower = _follower(app)
+    follower.stopping.set()
+    if follower.loop is not None:
+        follower.loop.join(timeout=10)
+
+
+def rebuild(procs: int = 1, announce: bool = False) -> RebuildStats | None:
     """Rebuild the whole index aside from the database, switch to it, then catch up on changes made meanwhile.
 
-    None when another process was rebuilding: this one waited for its end (one rebuild at a time).
+    ``announce``: a journal row tells the other nodes, which check their index against the database
+    and fix what differs. None when another process was rebuilding: this one waited for its end.
     """
-    started = datetime.now(timezone.utc)
+    if announce:
+        queue()
+        db.session.commit()
+    applied = _top()  # the documents read next include every change up to this one
     clock = time.monotonic()
     try:
-        stats = get_store().rebuild((webinar_doc(w) for w in _published()), procs=procs, resources=_resources())
+        stats = get_store().rebuild((webinar_doc(w) for w in _published()), procs=procs, resources=_resources(), applied=applied)
     except RebuildInProgress:
         log.info("Index rebuilt meanwhile by another process")
         db.session.rollback()
         return None
     metrics.observe_rebuild(time.monotonic() - clock)
-    db.session.execute(delete(IndexTask).where(IndexTask.created_at < started))  # the new index has those
     db.session.commit()
     db.session.expire_all()
-    for webinar in db.session.scalars(select(Webinar).where(Webinar.updated_at >= started)):
-        webinar_changed(webinar)
-    for resource in db.session.scalars(select(Resource).where(Resource.updated_at >= started)):
-        resource_changed(resource)
-    reconcile()
+    catch_up()
     return stats
 
 
@@ -301,13 +493,14 @@ def reconcile() -> list[str]:
     return [d.message for d in differences]
 
 
-def start_background_rebuild(heal: bool = False) -> bool:
+def start_background_rebuild(heal: bool = False, announce: bool = False) -> bool:
     """Rebuild in a thread of this process (the site keeps serving); False if one is already running.
 
     ``heal``: a rebuild nobody asked for (the index is missing or damaged): one at a time across all
     processes, and not again within a minute of the last, so a persistent fault cannot loop.
     """
-    if not _rebuild_lock.acquire(blocking=False):
+    follower = _follower()
+    if not follower.rebuild_lock.acquire(blocking=False):
         return False
     app = current_app._get_current_object()
 
@@ -315,7 +508,7 @@ def start_background_rebuild(heal: bool = False) -> bool:
         try:
             with app.app_context():
                 if not heal:
-                    rebuild()
+                    rebuild(announce=announce)
                     return
                 with get_store(app).healing() as allowed:
                     if allowed:
@@ -324,34 +517,35 @@ def start_background_rebuild(heal: bool = False) -> bool:
         except Exception:
             log.exception("Background index rebuild failed")
         finally:
-            _rebuild_lock.release()
+            follower.rebuild_lock.release()
 
     threading.Thread(target=run, name="index-rebuild", daemon=True).start()
     return True
 
 
 def start_background_catch_up() -> bool:
-    """Apply the queued index tasks in a thread of this process; False if it is already doing so
-    (it then goes round once more, for the task just queued)."""
-    if not _catch_up_lock.acquire(blocking=False):
-        _catch_up_again.set()
+    """Apply the journal's new changes in a thread of this process; False if it is already doing so
+    (it then goes round once more, for the change just saved)."""
+    follower = _follower()
+    if not follower.catch_up_lock.acquire(blocking=False):
+        follower.again.set()
         return False
     app = current_app._get_current_object()
 
     def run() -> None:
         try:
             with app.app_context():
-                for _ in range(10):  # bounded: a task that keeps failing waits for the next search
-                    _catch_up_again.clear()
-                    catch_up(older_than_s=0)
+                for _ in range(10):  # bounded: a change that keeps failing waits for the next round
+                    follower.again.clear()
+                    catch_up()
                     db.session.remove()
-                    if not _catch_up_again.is_set():
+                    if not follower.again.is_set():
                         break
         except Exception:
             log.exception("Background index catch-up failed")
         finally:
-            _catch_up_lock.release()
-        if _catch_up_again.is_set():  # a task queued between the last round and the release
+            follower.catch_up_lock.release()
+        if follower.again.is_set():  # a change saved between the last round and the release
             with app.app_context():
                 start_background_catch_up()
 
@@ -360,11 +554,12 @@ def start_background_catch_up() -> bool:
 
 
 def catch_up_running() -> bool:
-    return _catch_up_lock.locked()
+    return any(f.catch_up_lock.locked() for f in _these())
 
 
 def wait_for_background(timeout_s: float = 30.0) -> bool:
-    """Wait for this process's background rebuild and catch-up to end (tests, shutdown); False if they go on."""
+    """Wait for the background rebuild and catch-up (of this app, or of every app) to end (tests, shutdown);
+    False if they go on."""
     deadline = time.monotonic() + timeout_s
     while (rebuild_running() or catch_up_running()) and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -372,7 +567,7 @@ def wait_for_background(timeout_s: float = 30.0) -> bool:
 
 
 def rebuild_running() -> bool:
-    return _rebuild_lock.locked()
+    return any(f.rebuild_lock.locked() for f in _these())
 
 
 def index_unavailable(err: IndexUnavailable) -> str:
@@ -399,19 +594,19 @@ def ensure_index() -> str | None:
 
 @dataclass(frozen=True)
 class Lag:
-    changes: int  # webinars and resources changed that the index has not followed yet
-    seconds: float  # since the oldest of those changes was saved (0: none)
+    sequences: int  # changes of the journal that this node's index has not applied yet
+    seconds: float  # since the oldest of those was saved (0: none)
 
 
 def lag() -> Lag:
     """How far this node's index is behind the database (readiness, metrics)."""
-    key = func.coalesce(IndexTask.webinar_id, -IndexTask.resource_id)
-    changes, oldest = db.session.execute(select(func.count(func.distinct(key)), func.min(IndexTask.created_at))).one()
-    if not changes or oldest is None:
-        return Lag(0, 0.0)
+    behind = _behind()
+    if not behind.rows:
+        return Lag(behind.sequences, 0.0)
+    oldest = behind.rows[0].created_at
     if oldest.tzinfo is None:
         oldest = oldest.replace(tzinfo=timezone.utc)
-    return Lag(int(changes), max(0.0, (utcnow() - oldest).total_seconds()))
+    return Lag(behind.sequences, max(0.0, (utcnow() - oldest).total_seconds()))
 
 
 @dataclass(frozen=True)
@@ -421,7 +616,7 @@ class IndexStatus:
     differences: list[str]
     rebuilding: bool
     problem: str | None = None
-    waiting: int = 0  # changes queued that the index has not followed yet (locked, long, or stopped)
+    waiting: int = 0  # webinars and resources changed that the index has not followed yet (locked, long, or stopped)
 
 
 def status() -> IndexStatus:
@@ -433,7 +628,7 @@ def status() -> IndexStatus:
         problem = None
     except IndexUnavailable as err:
         documents, problem = None, err.reason
-    waiting = db.session.scalar(select(func.count(func.distinct(func.coalesce(IndexTask.webinar_id, -IndexTask.resource_id))))) or 0
+    waiting = len({_key(r.webinar_id, r.resource_id) for r in _behind().rows})
     return IndexStatus(documents, built_at, [d.message for d in check()], rebuild_running(), problem, waiting)
 
 

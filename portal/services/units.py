@@ -39,4 +39,4 @@ def together() -> Iterator[None]:
         raise
     finally:
         _together.reset(token)
-    indexing.catch_up(older_than_s=0)
+    indexing.catch_up()

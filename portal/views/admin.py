@@ -444,7 +444,7 @@ def audit_log():
 def operations():
     form = ActionForm()
     if form.validate_on_submit():
-        started = indexing.start_background_rebuild()
+        started = indexing.start_background_rebuild(announce=True)
         audit.record("index.rebuild", "index", None, "index de recherche", "démarrée" if started else "déjà en cours")
         db.session.commit()
         flash("Reconstruction de l'index lancée en arrière-plan ; le site reste disponible." if started else "Une reconstruction est déjà en cours.", "info")

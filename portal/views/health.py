@@ -64,8 +64,8 @@ def readyz():
         indexing.index_unavailable(err)  # starts building it: the node becomes ready by itself
         checks["index"] = f"{err.code}: {err.reason}"
     allowed = current_app.config["READY_MAX_LAG"]
-    checks["lag"] = f"{lag.changes} changes behind, {lag.seconds:.1f} s (at most {allowed})"
-    ready = checks["index"] == "ok" and lag.changes <= allowed
+    checks["lag"] = f"{lag.sequences} changes behind, {lag.seconds:.1f} s (at most {allowed})"
+    ready = checks["index"] == "ok" and lag.sequences <= allowed
     return _plain({"status": "ready" if ready else "unready", "checks": checks}, 200 if ready else 503)
 
 

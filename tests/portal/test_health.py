@@ -48,7 +48,7 @@ def test_readyz_answers_503_when_the_index_is_too_far_behind(demo_app):
         for webinar in db.session.query(Webinar).limit(2):
             indexing.queue(webinar_id=webinar.id)  # saved, not applied yet
         db.session.commit()
-        assert indexing.lag().changes == 2
+        assert indexing.lag().sequences == 2
     response = demo_app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["lag"].startswith("2 changes behind")
@@ -92,7 +92,7 @@ def test_metrics_parse_as_prometheus_text_with_requests_searches_and_index_lag(d
     kinds = {s.labels["kind"] for s in families["portal_search_duration_seconds"].samples if s.name.endswith("_count") and s.value > 0}
     assert {"word", "phrase"} <= kinds
     assert any(s.labels.get("route") == "search.results" for s in families["portal_request_duration_seconds"].samples)
-    assert families["portal_index_lag_changes"].samples[0].value == 0
+    assert families["portal_index_lag_sequences"].samples[0].value == 0
     assert families["portal_index_lag_seconds"].samples[0].value == 0
     assert families["portal_index_built_timestamp_seconds"].samples[0].value > 0
     assert "portal_index_rebuild_duration_seconds" in families
@@ -120,7 +120,7 @@ def test_metrics_with_a_token_need_it_from_anywhere(demo_app):
     remote = {"REMOTE_ADDR": "203.0.113.9"}
     response = client.get("/metrics", headers={"Authorization": "Bearer s3cret-scrape-token"}, environ_base=remote)
     assert response.status_code == 200
-    assert "portal_index_lag_changes" in _families(response.get_data(as_text=True))
+    assert "portal_index_lag_sequences" in _families(response.get_data(as_text=True))
 
 
 def test_probes_answer_a_load_balancer_calling_by_address_while_pages_still_refuse_it(tmp_path):
@@ -143,6 +143,6 @@ def test_readyz_and_metrics_on_a_database_never_upgraded_answer_without_a_500(tm
         metrics = client.get("/metrics")
         assert metrics.status_code == 200
         families = _families(metrics.get_data(as_text=True))
-        assert "portal_index_lag_changes" not in families and "portal_requests" in families
+        assert "portal_index_lag_sequences" not in families and "portal_requests" in families
     finally:
         close_app(app)
