@@ -50,7 +50,8 @@ def start_postgres(folder: Path) -> tuple[str, callable]:
     port = free_port()
     subprocess.run(as_postgres(["initdb", "-D", str(folder / "data"), "-A", "trust", "-U", "postgres"]), check=True, capture_output=True)
     settings = f"-p {port} -k {folder} -c listen_addresses='' -c max_connections=200"
-    subprocess.run(as_postgres(["pg_ctl", "-D", str(folder / "data"), "-o", settings, "-l", str(folder / "log"), "-w", "start"]), check=True, capture_output=True)
+    start = ["pg_ctl", "-D", str(folder / "data"), "-o", settings, "-l", str(folder / "log"), "-w", "start"]
+    subprocess.run(as_postgres(start), check=True, capture_output=True)
     subprocess.run(as_postgres(["createdb", "-h", str(folder), "-p", str(port), "-U", "postgres", "portal"]), check=True, capture_output=True)
 
     def stop() -> None:
@@ -158,7 +159,8 @@ def main() -> None:  # noqa: C901 (a script read top to bottom)
             for share in (1 / 3, 2 / 3):
                 time.sleep(max(0.0, started + args.seconds * share - time.monotonic()))
                 t0 = time.monotonic()
-                done = subprocess.run([sys.executable, "-m", "flask", "--app", "portal:create_app()", "reindex"], env=env_b, cwd=str(HERE), capture_output=True, text=True)
+                command = [sys.executable, "-m", "flask", "--app", "portal:create_app()", "reindex"]
+                done = subprocess.run(command, env=env_b, cwd=str(HERE), capture_output=True, text=True)
                 reindexes.append(f"{time.monotonic() - t0:.1f} s (exit {done.returncode})")
                 if done.returncode:
                     problems.append(f"reindex on B: {done.stderr.strip()[-300:]}")
