@@ -205,8 +205,12 @@ def main() -> None:  # noqa: C901 (a script read top to bottom)
         for problem in problems:
             print(f"PROBLEM: {problem}")
         for name, log in (("A", tmp / "node-a.log"), ("B", tmp / "node-b.log")):
-            errors = [line for line in log.read_text(errors="replace").splitlines() if "Traceback" in line or "WORKER TIMEOUT" in line]
+            lines = log.read_text(errors="replace").splitlines()
+            errors = [i for i, line in enumerate(lines) if "Traceback" in line or "WORKER TIMEOUT" in line]
             print(f"node {name} log: {len(errors)} tracebacks or worker timeouts")
+            if errors:
+                print("\n".join("    " + line for line in lines[max(0, errors[0] - 3) : errors[0] + 40]))
+                problems.append(f"node {name} logged {len(errors)} errors")
         if problems or failures or percentile(on_b, 95) >= 5.0:
             sys.exit(1)
     finally:

@@ -58,6 +58,10 @@ class IndexUnavailable(RuntimeError):
         self.code = code  # "missing", "corrupt", "outdated"
 
 
+class IndexBusy(RuntimeError):
+    """Another writer held the index for longer than this write was allowed to wait."""
+
+
 class RebuildInProgress(RuntimeError):
     """Another process was rebuilding the index: this one waited for it to end instead of building another."""
 
@@ -330,11 +334,15 @@ class IndexStore:
     def _writing(self, timeout: float | None = None, covers: tuple[str, int] | None = None, **options) -> Iterator:
         """A writer of the index in use: committed if the block ends normally, cancelled if it raises.
 
-        ``timeout``: how long to wait for another writer (default ``writer_timeout``); then LockError.
+        ``timeout``: how long to wait for another writer (default ``writer_timeout``); then IndexBusy.
         ``covers``: (key, change) of the journal that this write applies, recorded once committed.
         """
         generation = self.current_generation()
-        writer = _writer(self.open(generation), timeout=self.writer_timeout if timeout is None else timeout, **options)
+        wait = self.writer_timeout if timeout is None else timeout
+        try:
+            writer = _writer(self.open(generation), timeout=wait, **options)
+        except whoosh_index.LockError:
+            raise IndexBusy(f"another writer held the index for more than {wait:g} s") from None
         try:
             yield writer
         except BaseException:

@@ -20,7 +20,7 @@ from portal import metrics
 from portal.extensions import db
 from portal.models import Cue, IndexTask, Resource, Transcript, Webinar, WebinarSpeaker, utcnow
 from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
-from search_index.store import IndexStore, IndexUnavailable, RebuildInProgress, RebuildStats
+from search_index.store import IndexBusy, IndexStore, IndexUnavailable, RebuildInProgress, RebuildStats
 
 log = logging.getLogger(__name__)
 REQUEST_LOCK_WAIT_S = 3.0  # a request waits this long at most for another index writer, then leaves it queued
@@ -175,6 +175,8 @@ def _apply(what: str, update: Callable[[], None]) -> bool:
             start_background_rebuild()
             return False
         log.warning("Search index not updated for %s: %s", what, err.reason)
+    except IndexBusy as err:  # expected under load: the journal keeps the change for the catch-up
+        log.warning("Search index not updated yet for %s: %s", what, err)
     except Exception:
         log.exception("Search index update failed for %s", what)
     return False

@@ -273,3 +273,39 @@ def test_a_rebuild_that_waited_for_one_that_failed_builds_the_index_itself(tmp_p
     stats = store.rebuild([_webinar(1, "ornithorynque")])
     assert stats.webinars == 1 and _found(store, "ornithorynque") == 1
     store.close()
+
+
+def test_a_write_that_waits_too_long_for_another_writer_raises_index_busy_and_changes_nothing(new_store):
+    import pytest
+    from whoosh.index import open_dir
+
+    from search_index.store import IndexBusy
+
+    store = new_store()
+    store.rebuild([_webinar(1, "porter plainte")], applied=4)
+    blocker = open_dir(str(store.current_generation())).writer()  # another process writing
+    try:
+        with pytest.raises(IndexBusy):
+            store.replace_webinar(_webinar(2, "ornithorynque"), timeout=0.1, covers=("w2", 5))
+    finally:
+        blocker.cancel()
+    assert search(store, SearchRequest(text="ornithorynque")).total_hits == 0
+    assert store.journal_state().applied == 4 and store.journal_state().ahead == {}  # not recorded as applied
+
+
+def test_the_journal_state_only_moves_forward_and_forgets_what_the_applied_number_covers(new_store):
+    store = new_store()
+    store.rebuild([_webinar(1, "porter plainte")], applied=3)
+    generation = store.current_generation()
+    store.replace_webinar(_webinar(1, "porter plainte"), covers=("w1", 7))
+    assert store.journal_state().ahead == {"w1": 7} and store.journal_state().has("w1", 7)
+    assert not store.journal_state().has("w2", 5) and store.journal_state().has("w2", 3)
+    store.record_journal(generation, applied=5)
+    assert store.journal_state().applied == 5 and store.journal_state().ahead == {"w1": 7}
+    store.record_journal(generation, applied=2)  # never back
+    assert store.journal_state().applied == 5
+    store.record_journal(generation, applied=8)
+    assert store.journal_state().applied == 8 and store.journal_state().ahead == {}
+    store.rebuild([_webinar(1, "porter plainte")], applied=9)
+    store.record_journal(generation, applied=20)  # the old generation: the new one is untouched
+    assert store.journal_state().applied == 9
