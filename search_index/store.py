@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import gc
 import json
+import logging
 import os
 import shutil
 import threading
@@ -36,6 +37,7 @@ from search_index.analysis import FRENCH, language
 from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
 from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema, fingerprint
 
+log = logging.getLogger(__name__)
 META_FILE = "portal-index.json"
 JOURNAL_FILE = "journal.json"  # which changes of the database's journal this generation has applied
 READERS_FILE = ".readers"  # a shared lock on it per process that reads the generation
@@ -105,9 +107,10 @@ class IndexStore:
         self._lock = threading.Lock()
         self._readers: dict[Path, list] = {}  # generation -> [open lock file, searchers of it]
         self._idle: list[tuple[Path | None, Searcher]] = []  # searchers not in use, with their generation
-        # A generation found damaged, and when: not reopened (each failed open leaks Whoosh's file)
-        # for DAMAGED_RETRY_S, by when a rebuild has usually replaced it.
-        self._damaged: tuple[Path | None, float] | None = None
+        # The generations found damaged, and when: not reopened (each failed open leaks Whoosh's file)
+        # for DAMAGED_RETRY_S, by when a rebuild has usually replaced them. Meanwhile searches are
+        # answered by the previous generation, if it is intact.
+        self._damaged: dict[Path, float] = {}
 
     # -- opening ------------------------------------------------------------------------
 
@@ -115,19 +118,46 @@ class IndexStore:
     def current_link(self) -> Path:
         return self.root / f"current-{self.key}"
 
+    @property
+    def previous_link(self) -> Path:
+        return self.root / f"previous-{self.key}"
+
     def current_generation(self) -> Path | None:
-        try:
-            target = os.readlink(self.current_link)
-        except OSError:
-            return None
-        return self.root / target
+        target = self._link_target(self.current_link)
+        return self.root / target if target else None
+
+    def previous_generation(self) -> Path | None:
+        """The generation in use before the last switch, kept to answer while the current one is damaged."""
+        target = self._link_target(self.previous_link)
+        return self.root / target if target else None
+
+    def _is_damaged(self, generation: Path | None) -> bool:
+        found = self._damaged.get(generation) if generation is not None else None
+        return found is not None and time.monotonic() - found < DAMAGED_RETRY_S
+
+    def _mark_damaged(self, generation: Path | None) -> None:
+        if generation is not None:
+            self._damaged[generation] = time.monotonic()
+
+    def serving_generation(self) -> Path | None:
+        """The generation searches use: the current one, or the previous one while the current is damaged."""
+        current = self.current_generation()
+        if self._is_damaged(current):
+            previous = self.previous_generation()
+            if previous is not None and previous != current and previous.is_dir() and not self._is_damaged(previous):
+                return previous
+        return current
+
+    def serving_previous(self) -> bool:
+        """Whether searches are answered by the previous generation (older results) for now."""
+        return self.serving_generation() != self.current_generation()
 
     def open(self, generation: Path | None = None):
         """Open the index in use (or this generation of it); raise IndexUnavailable saying why it cannot be."""
         generation = generation or self.current_generation()
         if generation is None or not generation.is_dir():
             raise IndexUnavailable("l'index de recherche n'a pas encore été construit.", "missing")
-        if self._damaged and self._damaged[0] == generation and time.monotonic() - self._damaged[1] < DAMAGED_RETRY_S:
+        if self._is_damaged(generation):
             raise IndexUnavailable("l'index est illisible (fichiers endommagés).", "corrupt")
         meta = self._read_meta(generation)
         if meta.get("key") != self.key:
@@ -135,7 +165,7 @@ class IndexStore:
         try:
             return whoosh_index.open_dir(str(generation))
         except Exception as err:  # Whoosh raises many kinds on damaged files
-            self._damaged = (generation, time.monotonic())
+            self._mark_damaged(generation)
             _release(err)
             raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}: {err}).", "corrupt") from None
 
@@ -168,7 +198,7 @@ class IndexStore:
             # Damaged files show when they are read (struct.error, EOFError, zlib.error, ValueError…),
             # not when the index is opened. The searcher is dropped; the caller decides to rebuild.
             self._drop(searcher)
-            self._damaged = (searcher._portal_generation, time.monotonic())
+            self._mark_damaged(searcher._portal_generation)
             raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}).", "corrupt") from err
         self._checkin(searcher)
 
@@ -256,7 +286,9 @@ class IndexStore:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _checkout(self) -> Searcher:
-        generation = self.current_generation()
+        generation = self.serving_generation()
+        if generation is not None and generation != self.current_generation() and not self._readers.get(generation):
+            log.warning("Search index %s damaged: searches answered by the previous one, %s", self.current_generation(), generation.name)
         with self._lock:
             held = self._idle.pop() if self._idle else None
         if held is not None:
@@ -269,11 +301,11 @@ class IndexStore:
                 stale, self._idle = self._idle, []
             for _, searcher in stale:
                 self._drop(searcher)
-        ix = self.open()
+        ix = self.open(generation)
         try:
             searcher = ix.searcher(weighting=WEIGHTING)
         except Exception as err:
-            self._damaged = (generation, time.monotonic())
+            self._mark_damaged(generation)
             raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}).", "corrupt") from err
         searcher._portal_generation = generation
         self._hold(generation)
@@ -314,7 +346,7 @@ class IndexStore:
                 entry[0].close()  # closing the file releases its lock
 
     def _checkin(self, searcher: Searcher) -> None:
-        if searcher._portal_generation == self.current_generation() and _up_to_date(searcher):
+        if searcher._portal_generation == self.serving_generation() and _up_to_date(searcher):
             with self._lock:
                 if len(self._idle) < MAX_IDLE_SEARCHERS:
                     self._idle.append((searcher._portal_generation, searcher))
@@ -472,9 +504,15 @@ class IndexStore:
         return RebuildStats(count_w, count_c, time.monotonic() - started, name)
 
     def _switch_to(self, name: str) -> None:
+        before = self.current_generation()
         tmp_link = self.root / f".current-{name}"
         os.symlink(name, tmp_link)
         os.replace(tmp_link, self.current_link)
+        if before is not None and before.name != name and before.is_dir() and not self._is_damaged(before):
+            # Kept as the fallback of the next damage (one more generation on disk); a damaged one is not.
+            tmp_link = self.root / f".previous-{name}"
+            os.symlink(before.name, tmp_link)
+            os.replace(tmp_link, self.previous_link)
         self._remove_old_generations(keep=name)
 
     def _remove_old_generations(self, keep: str, grace_s: float = 60.0) -> None:
@@ -483,8 +521,9 @@ class IndexStore:
         generation is gone go too. A grace period covers a process about to open its generation."""
         links = {path: self._link_target(path) for path in self.root.glob("current*") if path.is_symlink()}
         now = time.time()
+        fallback = self._link_target(self.previous_link)
         for path in self.root.glob("gen-*"):
-            if path.name == keep or not path.is_dir():
+            if path.name in (keep, fallback) or not path.is_dir():
                 continue
             named_by = [link for link, target in links.items() if target == path.name and link != self.current_link]
             try:

@@ -628,6 +628,8 @@ def status() -> IndexStatus:
     try:
         documents = store.doc_count()
         problem = None
+        if store.serving_previous():
+            problem = "l'index en service est endommagé : les recherches sont servies par sa version précédente en attendant sa reconstruction."
     except IndexUnavailable as err:
         documents, problem = None, err.reason
     waiting = len({_key(r.webinar_id, r.resource_id) for r in _behind().rows})

@@ -198,3 +198,28 @@ def test_one_process_at_a_time_catches_up_a_webinar(demo_app, tmp_path):
             assert first is True and second is False
     with indexing.get_store(demo_app).claim("w1") as again:
         assert again is True
+
+
+def test_while_the_index_is_damaged_and_not_yet_rebuilt_searches_are_answered_by_the_previous_one(demo_app, demo_admin):
+    with demo_app.app_context():
+        indexing.rebuild()  # the demo's first generation becomes the fallback
+        store = indexing.get_store()
+        assert store.previous_generation() is not None
+        (store.root / ".last-heal").touch()  # a rebuild just ran: healing waits a minute
+    client = demo_app.test_client()
+    before = client.get("/api/v1/search?q=plainte").get_json()["total_hits"]
+    with demo_app.app_context():
+        indexing.get_store().close()
+    damage(generation_files(demo_app), "random")
+    first = client.get("/search?q=plainte")
+    assert first.status_code == 200  # the search that finds the damage says so, without a 500
+    answers = [client.get("/api/v1/search?q=plainte") for _ in range(5)]
+    assert all(a.status_code == 200 and a.get_json()["total_hits"] == before for a in answers)
+    assert client.get("/search?q=plainte").status_code == 200
+    page = demo_admin.get("/admin/operations").get_data(as_text=True)
+    assert "servies par sa version précédente" in page
+    with demo_app.app_context():
+        (indexing.get_store().root / ".last-heal").unlink()
+        indexing.rebuild()
+        assert not indexing.get_store().serving_previous()
+        assert indexing.check() == []

@@ -223,11 +223,13 @@ def test_a_generation_is_removed_only_when_no_process_reads_it(tmp_path):
     assert _found(reader, "ornithorynque") == 1  # the reader holds a searcher of the first generation
     first = reader.current_generation()
     builder.rebuild([_webinar(1, "tapir")])
+    second = builder.current_generation()
+    builder.rebuild([_webinar(1, "tapir")])  # the first is no longer even the fallback (the second is)
     builder._remove_old_generations(keep=builder.current_generation().name, grace_s=0)
     assert first.is_dir()
     assert _found(reader, "tapir") == 1  # it moved to the new generation, and let go of the old one
     builder._remove_old_generations(keep=builder.current_generation().name, grace_s=0)
-    assert not first.exists()
+    assert not first.exists() and second.is_dir()
     reader.close()
     builder.close()
 
@@ -309,3 +311,36 @@ def test_the_journal_state_only_moves_forward_and_forgets_what_the_applied_numbe
     store.rebuild([_webinar(1, "porter plainte")], applied=9)
     store.record_journal(generation, applied=20)  # the old generation: the new one is untouched
     assert store.journal_state().applied == 9
+
+
+def _damage(generation) -> None:
+    for path in generation.iterdir():
+        if path.is_file() and not path.name.endswith(".json"):
+            path.write_bytes(os.urandom(max(path.stat().st_size, 64)))
+
+
+def test_while_the_current_generation_is_damaged_the_previous_one_answers_until_a_rebuild(new_store):
+    import pytest
+
+    from search_index.store import IndexUnavailable
+
+    store = new_store()
+    store.rebuild([_webinar(1, "ornithorynque")])
+    first = store.current_generation()
+    store.rebuild([_webinar(1, "ornithorynque"), _webinar(2, "tapir")])
+    second = store.current_generation()
+    assert store.previous_generation() == first and first.is_dir()  # kept as the fallback
+    assert search(store, SearchRequest(text="tapir")).total_hits == 1
+    store.close()
+    _damage(second)
+    with pytest.raises(IndexUnavailable):  # the search that finds the damage is told
+        search(store, SearchRequest(text="tapir"))
+    assert store.serving_previous()
+    assert search(store, SearchRequest(text="ornithorynque")).total_hits == 1  # the next ones are answered, from before
+    assert search(store, SearchRequest(text="tapir")).total_hits == 0
+    store.rebuild([_webinar(1, "ornithorynque"), _webinar(2, "tapir")])
+    assert not store.serving_previous()
+    assert search(store, SearchRequest(text="tapir")).total_hits == 1
+    assert store.previous_generation() == first  # the damaged generation is not kept as a fallback
+    store._remove_old_generations(keep=store.current_generation().name, grace_s=0)
+    assert not second.exists() and first.is_dir()
