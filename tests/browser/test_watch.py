@@ -74,7 +74,8 @@ def test_one_tap_plays_and_the_window_never_scrolls_while_the_panel_follows(long
     scroll_y = long_page.evaluate("window.scrollY")
     long_page.click("#listen")
     wait_until(long_page, f"!{PLAYER}.paused")
-    assert "Pause" in long_page.locator("#listen").inner_text()
+    # The label follows the player's "play" event, which may come a moment after `paused` turns false.
+    wait_until(long_page, "document.getElementById('listen').innerText.includes('Pause')")
     wait_until(long_page, f"{PLAYER}.currentTime > 2709.5", timeout=20)  # two more lines said
     assert current_start_ms(long_page) >= cue_times(602, CUES, MINUTES)[0]
     assert long_page.evaluate("window.scrollY") == scroll_y
