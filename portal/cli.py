@@ -28,6 +28,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(check_links_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(empty_trash_command)
 
 
 def init_schema() -> None:
@@ -220,3 +221,13 @@ def restore_command(folder: Path) -> None:
     stats = indexing.rebuild()
     built = f"{stats.webinars} webinaire(s), {stats.cues} répliques" if stats else "par un autre processus"
     click.echo(f"Sauvegarde restaurée : {report.files} fichier(s) vérifiés ; index reconstruit ({built}).")
+
+
+@click.command("empty-trash")
+@with_appcontext
+def empty_trash_command() -> None:
+    """Erase the clips and collections in the trash for longer than 30 days (the trash page does it too; for cron)."""
+    from portal.services.clips import TRASH_DAYS, empty_trash
+
+    erased = empty_trash()
+    click.echo(f"Corbeille : {erased} extrait(s) ou parcours effacé(s) après {TRASH_DAYS} jours.")

@@ -366,6 +366,8 @@ class Clip(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # In the trash since then (its link answers 410, its owner can restore it); erased after TRASH_DAYS.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
 
     user: Mapped[User | None] = relationship()
     webinar: Mapped[Webinar | None] = relationship()
@@ -383,6 +385,7 @@ class Collection(db.Model):
     intro: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)  # in the trash since
 
     user: Mapped[User | None] = relationship()
     items: Mapped[list[CollectionItem]] = relationship(

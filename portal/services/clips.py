@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -11,10 +12,11 @@ from media_meta.clips import ClipError, new_code, normalise_code, validate_segme
 from media_meta.errors import TimecodeError
 from media_meta.timecodes import format_clock, parse_timecode
 from portal.extensions import db
-from portal.models import Clip, Collection, CollectionItem, Cue, User, Webinar
+from portal.models import Clip, Collection, CollectionItem, Cue, User, Webinar, utcnow
 from portal.services import audit
 from portal.formatting import french_date
 
+TRASH_DAYS = 30  # a deleted clip or collection can be restored this long, then it is erased
 TITLE_MAX = 200
 NOTE_MAX = 2000
 INTRO_MAX = 5000
@@ -125,12 +127,65 @@ def update_clip(user: User, clip: Clip, start_ms: int, end_ms: int, title: str, 
     return clip
 
 
-def _delete(user: User, owned, action: str, label: str) -> None:
+# -- the trash ---------------------------------------------------------------------------------
+# Deleting a clip or a collection puts it in a trash for TRASH_DAYS: its link says it was removed
+# (410) and its owner or an admin can restore it; then it is erased. Printed QR codes keep working
+# if it comes back.
+
+
+def _trash(user: User, owned, action: str, label: str) -> None:
     if not can_edit(user, owned):
         raise NotAllowed()
-    audit.record(action, "clip", owned.id, label, user=user)
-    db.session.delete(owned)
+    if owned.deleted_at is not None:
+        return
+    owned.deleted_at = utcnow()
+    audit.record(action, "clip", owned.id, label, f"à la corbeille pour {TRASH_DAYS} jours", user=user)
     db.session.commit()
+
+
+def _restore(user: User, owned, action: str, label: str) -> None:
+    if not can_edit(user, owned):
+        raise NotAllowed()
+    if owned.deleted_at is None:
+        return
+    owned.deleted_at = None
+    audit.record(action, "clip", owned.id, label, user=user)
+    db.session.commit()
+
+
+def in_trash(owned) -> bool:
+    return owned.deleted_at is not None
+
+
+def erased_on(owned) -> datetime | None:
+    """When a clip or collection in the trash is erased for good."""
+    return owned.deleted_at + timedelta(days=TRASH_DAYS) if owned.deleted_at is not None else None
+
+
+def trash_of(user: User) -> tuple[list[Clip], list[Collection]]:
+    """What this person (an admin: anyone) has in the trash, last deleted first; the expired is erased first."""
+    empty_trash()
+    found = []
+    for model in (Clip, Collection):
+        query = select(model).where(model.deleted_at.is_not(None)).order_by(model.deleted_at.desc())
+        if not user.is_admin:
+            query = query.where(model.user_id == user.id)
+        found.append(list(db.session.scalars(query)))
+    return found[0], found[1]
+
+
+def empty_trash(now: datetime | None = None) -> int:
+    """Erase what has been in the trash longer than TRASH_DAYS; returns how many clips and collections."""
+    cutoff = (now or utcnow()) - timedelta(days=TRASH_DAYS)
+    erased = 0
+    for model, action in ((Collection, "collection.erase"), (Clip, "clip.erase")):
+        for owned in db.session.scalars(select(model).where(model.deleted_at < cutoff)):
+            audit.record(action, "clip", owned.id, owned.title, f"{TRASH_DAYS} jours dans la corbeille")
+            db.session.delete(owned)
+            erased += 1
+    if erased:
+        db.session.commit()
+    return erased
 
 
 def _find_by_code(model, code: str):
@@ -139,7 +194,16 @@ def _find_by_code(model, code: str):
 
 
 def delete_clip(user: User, clip: Clip) -> None:
-    _delete(user, clip, "clip.delete", f"{clip.title} ({clip.code})")
+    """Put a clip in the trash (see ``TRASH_DAYS``)."""
+    _trash(user, clip, "clip.delete", f"{clip.title} ({clip.code})")
+
+
+def restore_clip(user: User, clip: Clip) -> None:
+    _restore(user, clip, "clip.restore", f"{clip.title} ({clip.code})")
+
+
+def collections_using(clip: Clip) -> list[CollectionItem]:
+    return list(db.session.scalars(select(CollectionItem).where(CollectionItem.clip_id == clip.id)))
 
 
 def find_clip(code: str) -> Clip | None:
@@ -147,7 +211,9 @@ def find_clip(code: str) -> Clip | None:
 
 
 def clip_state(clip: Clip) -> str:
-    """``ok``, ``unpublished`` or ``deleted``: what the link can still show."""
+    """``ok``, ``unpublished``, ``deleted`` (its webinar) or ``trashed`` (the clip): what the link can still show."""
+    if clip.deleted_at is not None:
+        return "trashed"
     if clip.webinar is None:
         return "deleted"
     return "ok" if clip.webinar.published else "unpublished"
@@ -191,6 +257,14 @@ def update_collection(user: User, collection: Collection, title: str, intro: str
             item.note = _bounded(f"note-{item.id}", notes[item.id], NOTE_MAX, "Une note")
     audit.record("collection.update", "clip", collection.id, f"parcours « {collection.title} »", user=user)
     db.session.commit()
+
+
+def collections_of(user) -> list[Collection]:
+    """The collections this person owns (not those in the trash), by title: where "Ajouter à un parcours" can add."""
+    if not (user and user.is_authenticated):
+        return []
+    query = select(Collection).filter_by(user_id=user.id).where(Collection.deleted_at.is_(None)).order_by(Collection.title)
+    return list(db.session.scalars(query))
 
 
 def add_to_collection(user: User, collection: Collection, clip: Clip, note: str = "") -> CollectionItem:
@@ -240,7 +314,12 @@ def duplicate_collection(user: User, collection: Collection) -> Collection:
 
 
 def delete_collection(user: User, collection: Collection) -> None:
-    _delete(user, collection, "collection.delete", f"parcours « {collection.title} »")
+    """Put a collection in the trash (its clips stay where they are)."""
+    _trash(user, collection, "collection.delete", f"parcours « {collection.title} »")
+
+
+def restore_collection(user: User, collection: Collection) -> None:
+    _restore(user, collection, "collection.restore", f"parcours « {collection.title} »")
 
 
 def find_collection(code: str) -> Collection | None:

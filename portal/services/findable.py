@@ -100,7 +100,9 @@ def sitemap_entries() -> list[tuple[str, datetime | None]]:
     entries: list[tuple[str, datetime | None]] = [(url_for("public.home", _external=True), max((w.updated_at for w in published), default=None))]
     for webinar in published:
         entries.append((links.watch_url(webinar.slug, external=True), webinar.updated_at))
-    clips = db.session.scalars(select(Clip).join(Webinar, Clip.webinar_id == Webinar.id).where(Webinar.published.is_(True)).order_by(Clip.id))
+    clips = db.session.scalars(
+        select(Clip).join(Webinar, Clip.webinar_id == Webinar.id).where(Webinar.published.is_(True), Clip.deleted_at.is_(None)).order_by(Clip.id)
+    )
     entries += [(links.clip_url(c.code, external=True), c.updated_at) for c in clips]
     resources = db.session.scalars(select(Resource).order_by(Resource.id))
     entries += [(url_for("resources.resource", resource_id=r.id, _external=True), r.updated_at) for r in resources]

@@ -93,6 +93,8 @@ def get_clip(code: str):
     clip = clips.find_clip(code)
     if clip is None:
         return _error(404, "Cet extrait n'existe pas.")
+    if clips.in_trash(clip):
+        return _error(410, "Cet extrait a été supprimé par la personne qui l'avait créé.")
     state = clips.clip_state(clip)
     url = links.clip_url(clip.code, external=True)
     excerpt = clips.excerpt(clip.webinar, clip.start_ms, clip.end_ms) if state == "ok" else []

@@ -27,18 +27,35 @@ bp = Blueprint("clips", __name__)
 EMBED_WIDTH, EMBED_HEIGHT = 640, 360
 
 
-def _clip_or_404(code: str) -> Clip:
+def _clip_or_404(code: str, trashed: bool = False) -> Clip:
+    """The clip of this code: 404 if there is none, 410 if it is in the trash (unless ``trashed``)."""
     clip = service.find_clip(code)
     if clip is None:
         abort(404, "Cet extrait n'existe pas ou a été supprimé.")
+    if service.in_trash(clip) and not trashed:
+        abort(410, "Cet extrait a été supprimé par la personne qui l'avait créé.")
     return clip
 
 
-def _collection_or_404(code: str) -> Collection:
+def _collection_or_404(code: str, trashed: bool = False) -> Collection:
     collection = service.find_collection(code)
     if collection is None:
         abort(404, "Ce parcours n'existe pas ou a été supprimé.")
+    if service.in_trash(collection) and not trashed:
+        abort(410, "Ce parcours a été supprimé par la personne qui l'avait créé.")
     return collection
+
+
+def _removed(owned, kind: str):
+    """The page of a clip or collection in the trash: 410, and for its owner the way back."""
+    return render_template(
+        "clips/removed.html",
+        owned=owned,
+        kind=kind,
+        can_edit=service.can_edit(current_user, owned),
+        erased_on=service.erased_on(owned),
+        action=ActionForm() if current_user.is_authenticated else None,
+    ), 410
 
 
 def _guard(owned) -> None:
@@ -63,32 +80,64 @@ def clip_new():
     if not form.validate_on_submit():
         abort(400)
     webinar = get_published_webinar(request.form.get("webinar", ""))
+    collection = _my_collection(request.form.get("collection", ""))
     try:
         start_ms, end_ms = _times(request.form.get("start", ""), request.form.get("end", ""))
         clip = service.create_clip(current_user, webinar, start_ms, end_ms, request.form.get("title", ""), request.form.get("note", ""))
     except (ClipError, service.ClipFieldError) as err:
         flash(f"Extrait non enregistré : {err}", "error")
         return redirect(links.watch_url(webinar.slug) + "?clip=1#clip-maker")
-    flash("Extrait enregistré : voici son lien court.", "success")
+    if collection is not None:
+        service.add_to_collection(current_user, collection, clip)
+        flash(f"Extrait enregistré et ajouté au parcours « {collection.title} » : voici son lien court.", "success")
+    else:
+        flash("Extrait enregistré : voici son lien court.", "success")
     return redirect(links.clip_url(clip.code))
+
+
+def _my_collection(code: str) -> Collection | None:
+    """The collection chosen in a form ("" for none), if it exists and this person may change it."""
+    if not code:
+        return None
+    collection = _collection_or_404(code)
+    _guard(collection)
+    return collection
 
 
 @bp.get("/clips")
 @login_required
 def my_clips():
-    query = select(Clip).order_by(Clip.created_at.desc())
+    query = select(Clip).where(Clip.deleted_at.is_(None)).order_by(Clip.created_at.desc())
     if not current_user.is_admin:
         query = query.where(Clip.user_id == current_user.id)
     mine = list(db.session.scalars(query))
-    collections_query = select(Collection).order_by(Collection.updated_at.desc())
+    collections_query = select(Collection).where(Collection.deleted_at.is_(None)).order_by(Collection.updated_at.desc())
     if not current_user.is_admin:
         collections_query = collections_query.where(Collection.user_id == current_user.id)
-    return render_template("clips/mine.html", clips=mine, collections=list(db.session.scalars(collections_query)), action=ActionForm())
+    trashed_clips, trashed_collections = service.trash_of(current_user)
+    return render_template(
+        "clips/mine.html",
+        clips=mine,
+        collections=list(db.session.scalars(collections_query)),
+        in_trash=len(trashed_clips) + len(trashed_collections),
+        action=ActionForm(),
+    )
+
+
+@bp.get("/clips/trash")
+@login_required
+def trash():
+    clips, collections = service.trash_of(current_user)
+    return render_template(
+        "clips/trash.html", clips=clips, collections=collections, erased_on=service.erased_on, days=service.TRASH_DAYS, action=ActionForm()
+    )
 
 
 @bp.get("/c/<code>")
 def clip(code: str):
-    clip = _clip_or_404(code)
+    clip = _clip_or_404(code, trashed=True)
+    if service.in_trash(clip):
+        return _removed(clip, "clip")
     state = service.clip_state(clip)
     url = links.clip_url(clip.code, external=True)
     excerpt = service.excerpt(clip.webinar, clip.start_ms, clip.end_ms) if state == "ok" else []
@@ -101,19 +150,13 @@ def clip(code: str):
         citation=service.citation(clip, url),
         embed_src=url_for("clips.embed_clip", code=clip.code, _external=True),
         can_edit=service.can_edit(current_user, clip),
-        my_collections=_my_collections(),
+        my_collections=service.collections_of(current_user),
         action=ActionForm() if current_user.is_authenticated else None,  # no token, no session cookie for visitors
         webinar=clip.webinar,
         start_ms=clip.start_ms,
         segment=service.Segment(clip.start_ms, clip.end_ms),
         structured=findable.clip_data(clip),
     )
-
-
-def _my_collections() -> list[Collection]:
-    if not current_user.is_authenticated:
-        return []
-    return list(db.session.scalars(select(Collection).filter_by(user_id=current_user.id).order_by(Collection.title)))
 
 
 @bp.get("/c/<code>/qr.svg")
@@ -150,16 +193,33 @@ def clip_edit(code: str):
     return render_template("clips/edit.html", clip=clip, form=form, error=error, values=values), 400 if error else 200
 
 
-@bp.post("/c/<code>/delete")
+@bp.route("/c/<code>/delete", methods=["GET", "POST"])
 @login_required
 def clip_delete(code: str):
+    """Asks first (a page, so that it works without JavaScript), then puts the clip in the trash."""
     clip = _clip_or_404(code)
+    _guard(clip)
+    form = ActionForm()
+    if request.method == "GET":
+        used_in = sorted({item.collection.title for item in service.collections_using(clip)})
+        return render_template("clips/delete.html", owned=clip, kind="clip", used_in=used_in, days=service.TRASH_DAYS, form=form)
+    if not form.validate_on_submit():
+        abort(400)
+    service.delete_clip(current_user, clip)
+    flash(f"Extrait « {clip.title} » mis à la corbeille : vous pouvez le restaurer pendant {service.TRASH_DAYS} jours.", "success")
+    return redirect(url_for("clips.trash"))
+
+
+@bp.post("/c/<code>/restore")
+@login_required
+def clip_restore(code: str):
+    clip = _clip_or_404(code, trashed=True)
     _guard(clip)
     if not ActionForm().validate_on_submit():
         abort(400)
-    service.delete_clip(current_user, clip)
-    flash("Extrait supprimé.", "success")
-    return redirect(url_for("clips.my_clips"))
+    service.restore_clip(current_user, clip)
+    flash(f"Extrait « {clip.title} » restauré : son lien fonctionne de nouveau.", "success")
+    return redirect(links.clip_url(clip.code))
 
 
 # -- collections -----------------------------------------------------------------------------------
@@ -180,7 +240,9 @@ def collection_new():
 
 @bp.get("/k/<code>")
 def collection(code: str):
-    collection = _collection_or_404(code)
+    collection = _collection_or_404(code, trashed=True)
+    if service.in_trash(collection):
+        return _removed(collection, "collection")
     items = []
     for item in collection.items:
         state = service.clip_state(item.clip)
@@ -214,13 +276,23 @@ def collection_edit(code: str):
     error = None
     if form.validate_on_submit():
         notes = {item.id: request.form.get(f"note-{item.id}", item.note) for item in collection.items}
+        # "Monter", "Descendre" and "Retirer" are buttons of this form: what was typed is saved with the move.
+        item_id, _, move = request.form.get("move", "").partition(":")
         try:
             service.update_collection(current_user, collection, request.form.get("title", ""), request.form.get("intro", ""), notes)
         except service.ClipFieldError as err:
             error = str(err)
         else:
-            flash("Parcours enregistré.", "success")
-            return redirect(url_for("clips.collection_edit", code=collection.code))
+            anchor = "items"
+            if move in ("up", "down") and item_id.isascii() and item_id.isdigit():
+                service.move_item(current_user, collection, int(item_id), -1 if move == "up" else 1)
+                anchor = f"item-{item_id}"
+            elif move == "remove" and item_id.isascii() and item_id.isdigit():
+                service.remove_item(current_user, collection, int(item_id))
+            else:
+                anchor = ""
+            flash("Parcours enregistré." if not move else "Parcours enregistré, dans le nouvel ordre.", "success")
+            return redirect(url_for("clips.collection_edit", code=collection.code) + (f"#{anchor}" if anchor else ""))
     return render_template("clips/collection_edit.html", collection=collection, form=form, error=error), 400 if error else 200
 
 
@@ -234,28 +306,12 @@ def collection_add(code: str):
     clip = service.find_clip(request.form.get("clip", ""))
     if clip is None:
         flash("Aucun extrait ne porte ce code.", "error")
+    elif service.in_trash(clip):
+        flash("Cet extrait est dans la corbeille : restaurez-le pour l'ajouter.", "error")
     else:
         service.add_to_collection(current_user, collection, clip, request.form.get("note", ""))
         flash(f"« {clip.title} » ajouté au parcours.", "success")
     return redirect(url_for("clips.collection_edit", code=collection.code))
-
-
-@bp.post("/k/<code>/items/<int:item_id>/<action>")
-@login_required
-def collection_item(code: str, item_id: int, action: str):
-    collection = _collection_or_404(code)
-    _guard(collection)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    if action == "up":
-        service.move_item(current_user, collection, item_id, -1)
-    elif action == "down":
-        service.move_item(current_user, collection, item_id, 1)
-    elif action == "remove":
-        service.remove_item(current_user, collection, item_id)
-    else:
-        abort(404)
-    return redirect(url_for("clips.collection_edit", code=collection.code) + "#items")
 
 
 @bp.post("/k/<code>/duplicate")
@@ -269,16 +325,31 @@ def collection_duplicate(code: str):
     return redirect(url_for("clips.collection_edit", code=copy.code))
 
 
-@bp.post("/k/<code>/delete")
+@bp.route("/k/<code>/delete", methods=["GET", "POST"])
 @login_required
 def collection_delete(code: str):
     collection = _collection_or_404(code)
     _guard(collection)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if request.method == "GET":
+        return render_template("clips/delete.html", owned=collection, kind="collection", used_in=[], days=service.TRASH_DAYS, form=form)
+    if not form.validate_on_submit():
         abort(400)
     service.delete_collection(current_user, collection)
-    flash("Parcours supprimé.", "success")
-    return redirect(url_for("clips.my_clips"))
+    flash(f"Parcours « {collection.title} » mis à la corbeille : vous pouvez le restaurer pendant {service.TRASH_DAYS} jours.", "success")
+    return redirect(url_for("clips.trash"))
+
+
+@bp.post("/k/<code>/restore")
+@login_required
+def collection_restore(code: str):
+    collection = _collection_or_404(code, trashed=True)
+    _guard(collection)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service.restore_collection(current_user, collection)
+    flash(f"Parcours « {collection.title} » restauré : son lien fonctionne de nouveau.", "success")
+    return redirect(links.collection_url(collection.code))
 
 
 @bp.get("/k/<code>/qr.svg")
@@ -378,8 +449,14 @@ def clip_add_to_collection(code: str):
     clip = _clip_or_404(code)
     if not ActionForm().validate_on_submit():
         abort(400)
-    collection = _collection_or_404(request.form.get("collection", ""))
-    _guard(collection)
+    chosen = request.form.get("collection", "")
+    if chosen == "new":  # "Nouveau parcours…": one named after the clip, to rename in its editor
+        collection = service.create_collection(current_user, f"Parcours : {clip.title}"[: service.TITLE_MAX])
+    else:
+        collection = _collection_or_404(chosen)
+        _guard(collection)
     service.add_to_collection(current_user, collection, clip, request.form.get("note", ""))
     flash(f"Ajouté au parcours « {collection.title} ».", "success")
+    if chosen == "new":
+        return redirect(url_for("clips.collection_edit", code=collection.code))
     return redirect(links.clip_url(clip.code))

@@ -14,7 +14,7 @@ from media_meta.export import to_text, to_vtt
 from media_meta.timecodes import resolve_moment
 from portal.extensions import db
 from portal.models import Resource, Theme, Webinar
-from portal.services.clips import parse_segment
+from portal.services.clips import collections_of, parse_segment
 from portal.forms import ErrorReportForm
 from portal.services import findable, reports
 from portal.services.content_notes import note_at, notes_by_first_line
@@ -114,6 +114,7 @@ def webinar(slug: str):
         resource_links=resource_links,
         markers=markers,
         all_resources=list(db.session.scalars(select(Resource).order_by(Resource.title))) if current_user.is_authenticated and current_user.is_admin else [],
+        my_collections=collections_of(current_user),
     )
 
 

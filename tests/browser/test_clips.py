@@ -137,3 +137,44 @@ def test_clip_page_and_embed_show_the_clips_own_span(page, demo_app):
         wait_until(page, f"!{PLAYER}.paused && {PLAYER}.currentTime < 92")
         page.evaluate(f"{PLAYER}.pause()")
     assert page.locator("h1").count() == 1  # the embed has its heading too
+
+
+def _tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching ``selector`` has the focus (the keyboard alone)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement === document.querySelector({selector!r})"):
+            return
+    raise AssertionError(f"{selector} never got the focus")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_deleting_and_restoring_a_clip_with_the_keyboard_alone(browser, live_server, demo_app, javascript):
+    from tests.browser.conftest import open_context
+
+    context = open_context(browser, live_server, java_script_enabled=javascript, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        browser_sign_in(page, demo_app, "trainer@example.org", TRAINER_PASSWORD, "trainer")
+        page.goto("/webinars/session-2-loi?start=1:00&end=1:30&clip=1")
+        page.fill("#clip-title", "À supprimer puis retrouver")
+        with page.expect_navigation():
+            page.click("#clip-save button[type=submit]")
+        clip_url = page.url
+        _tab_to(page, "a.danger-link")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url.endswith("/delete") and "Mettre à la corbeille" in page.content()
+        _tab_to(page, "button.danger-button")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url.endswith("/clips/trash")
+        assert "mis à la corbeille" in page.locator(".flash").first.inner_text()
+        response = page.request.get(clip_url)
+        assert response.status == 410
+        _tab_to(page, "form[action$='/restore'] button")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url == clip_url and "restauré" in page.content()
+    finally:
+        context.close()

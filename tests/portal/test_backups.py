@@ -65,7 +65,7 @@ def test_backup_then_restore_into_an_empty_install_is_byte_identical_and_searcha
         done = invoke(source, "backup", str(tmp_path / "sauvegarde"))
         assert done.exit_code == 0 and "Sauvegarde faite" in done.output, done.output
         manifest = json.loads((tmp_path / "sauvegarde" / "manifest.json").read_text())
-        assert manifest["schema_revision"] == "0005" and manifest["database"] == {"kind": "sqlite", "file": "database.sqlite3"}
+        assert manifest["schema_revision"] == "0006" and manifest["database"] == {"kind": "sqlite", "file": "database.sqlite3"}
         assert any(name.startswith("media/") for name in manifest["files"]) and any(name.startswith("resources/") for name in manifest["files"])
         assert invoke(target, "init").exit_code == 0  # an empty install, as after `make run` without the demo
         restored = invoke(target, "restore", str(tmp_path / "sauvegarde"))

@@ -111,7 +111,7 @@ def test_a_trainer_cannot_touch_another_trainers_clip_but_an_admin_can(people, d
         clip = db.session.scalar(select(Clip).filter_by(code=code))
         assert (clip.title, clip.end_ms) == ("Retitré", 80_000)
     assert admin.post(f"/c/{code}/delete", data={"csrf_token": token}).status_code == 302
-    assert people["anonymous"].get(f"/c/{code}").status_code == 404
+    assert people["anonymous"].get(f"/c/{code}").status_code == 410  # in the trash
 
 
 def test_owner_edits_with_field_errors_kept(people):
@@ -206,23 +206,23 @@ def test_collections_order_notes_duplicate_and_rights(people, demo_app):
         collection = db.session.scalar(select(Collection).filter_by(code=code))
         second_item = collection.items[1].id
         first_item = collection.items[0].id
-    trainer.post(f"/k/{code}/items/{second_item}/up", data={"csrf_token": token})
+    trainer.post(edit_url, data={"csrf_token": token, "title": "Atelier DSA", "move": f"{second_item}:up"})
     page = people["anonymous"].get(f"/k/{code}").get_data(as_text=True)
     assert page.index("Second") < page.index("Premier")
     trainer.post(edit_url, data={"csrf_token": token, "title": "Atelier DSA", "intro": "Deux extraits.", f"note-{first_item}": "À discuter en groupe"})
     assert "À discuter en groupe" in people["anonymous"].get(f"/k/{code}").get_data(as_text=True)
     other = people["other"]
     other_token = csrf_token(other, "/clips")
-    assert other.post(f"/k/{code}/items/{first_item}/remove", data={"csrf_token": other_token}).status_code == 403
+    assert other.post(edit_url, data={"csrf_token": other_token, "title": "x", "move": f"{first_item}:remove"}).status_code == 403
     assert other.get(edit_url).status_code == 403
     copy = other.post(f"/k/{code}/duplicate", data={"csrf_token": other_token})
     copy_code = copy.headers["Location"].split("/")[2]
     assert copy_code != code and "Atelier DSA (copie)" in other.get(copy.headers["Location"]).get_data(as_text=True)
-    trainer.post(f"/k/{code}/items/{first_item}/remove", data={"csrf_token": token})
+    trainer.post(edit_url, data={"csrf_token": token, "title": "Atelier DSA", "move": f"{first_item}:remove"})
     assert "Premier" not in people["anonymous"].get(f"/k/{code}").get_data(as_text=True)
     assert "Premier" in people["anonymous"].get(f"/k/{copy_code}").get_data(as_text=True)  # the copy is independent
     trainer.post(f"/k/{code}/delete", data={"csrf_token": token})
-    assert people["anonymous"].get(f"/k/{code}").status_code == 404
+    assert people["anonymous"].get(f"/k/{code}").status_code == 410  # in the trash
 
 
 def test_clip_actions_are_audited(people, demo_app):
@@ -251,3 +251,141 @@ def test_a_raised_clip_limit_applies_to_saving_and_to_opening_the_link(app, make
     too_long = trainer.post("/api/v1/clips", json=body | {"end_ms": 46 * 60_000}, headers={"X-CSRFToken": token})
     assert too_long.status_code == 422 and "au plus 45 minutes" in too_long.get_data(as_text=True)
     assert "au plus 45 minutes" in trainer.get("/webinars/long?start=0&end=46:00").get_data(as_text=True)
+
+
+# -- the trash ---------------------------------------------------------------------------------------
+
+
+def test_deleting_a_clip_asks_first_then_its_link_answers_410_until_its_owner_restores_it(people, demo_app):
+    from portal.models import AuditEvent
+
+    trainer, anonymous = people["trainer"], people["anonymous"]
+    code = api_create(trainer).get_json()["code"]
+    page = trainer.get(f"/c/{code}")
+    assert f'href="/c/{code}/delete"' in page.get_data(as_text=True)  # a link to a page that asks: works without JavaScript
+    asked = trainer.get(f"/c/{code}/delete")
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Mettre à la corbeille" in html and "30 jours" in html and "QR code" in html
+    assert anonymous.get(f"/c/{code}").status_code == 200  # asking changed nothing
+    done = trainer.post(f"/c/{code}/delete", data={"csrf_token": csrf_token(trainer, f"/c/{code}/delete")})
+    assert done.status_code == 302 and done.headers["Location"] == "/clips/trash"
+    gone = anonymous.get(f"/c/{code}")
+    assert gone.status_code == 410 and "a été supprimé par la personne qui l'avait créé" in gone.get_data(as_text=True)
+    assert "Restaurer" not in gone.get_data(as_text=True)
+    for url in (f"/c/{code}/qr.svg", f"/embed/c/{code}", f"/api/v1/clips/{code}"):
+        assert anonymous.get(url).status_code == 410, url
+    assert "Le DSA en deux minutes" not in trainer.get("/clips").get_data(as_text=True).split("Corbeille")[1]
+    trash = trainer.get("/clips/trash").get_data(as_text=True)
+    assert "Le DSA en deux minutes" in trash and "Restaurer" in trash and "sera effacé le" in trash
+    other = people["other"]
+    assert other.post(f"/c/{code}/restore", data={"csrf_token": csrf_token(other, "/clips")}).status_code == 403
+    assert "Le DSA en deux minutes" not in other.get("/clips/trash").get_data(as_text=True)
+    owner_view = trainer.get(f"/c/{code}").get_data(as_text=True)
+    assert "Il est dans votre corbeille" in owner_view
+    restored = trainer.post(f"/c/{code}/restore", data={"csrf_token": csrf_token(trainer, "/clips/trash")})
+    assert restored.status_code == 302 and restored.headers["Location"] == f"/c/{code}"
+    assert anonymous.get(f"/c/{code}").status_code == 200
+    with demo_app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("clip.%")).order_by(AuditEvent.id)).all()
+        assert actions == ["clip.create", "clip.delete", "clip.restore"]
+
+
+def test_the_trash_is_emptied_after_30_days_and_the_link_then_answers_404(people, demo_app):
+    from datetime import timedelta
+
+    from portal.models import AuditEvent, utcnow
+
+    trainer = people["trainer"]
+    code = api_create(trainer).get_json()["code"]
+    kept = api_create(trainer, title="Gardé").get_json()["code"]
+    token = csrf_token(trainer, "/clips")
+    for c in (code, kept):
+        trainer.post(f"/c/{c}/delete", data={"csrf_token": token})
+    with demo_app.app_context():
+        db.session.scalar(select(Clip).filter_by(code=code)).deleted_at = utcnow() - timedelta(days=31)
+        db.session.scalar(select(Clip).filter_by(code=kept)).deleted_at = utcnow() - timedelta(days=29)
+        db.session.commit()
+    result = demo_app.test_cli_runner().invoke(args=["empty-trash"])
+    assert result.exit_code == 0 and "1 extrait(s) ou parcours effacé(s)" in result.output
+    assert people["anonymous"].get(f"/c/{code}").status_code == 404
+    assert people["anonymous"].get(f"/c/{kept}").status_code == 410
+    assert "Gardé" in trainer.get("/clips/trash").get_data(as_text=True)
+    with demo_app.app_context():
+        assert db.session.scalar(select(AuditEvent).filter_by(action="clip.erase")).target_label == "Le DSA en deux minutes"
+
+
+def test_a_collection_in_the_trash_answers_410_and_one_holding_a_deleted_clip_says_so(people):
+    trainer, anonymous = people["trainer"], people["anonymous"]
+    code = api_create(trainer).get_json()["code"]
+    token = csrf_token(trainer, "/clips")
+    edit_url = trainer.post("/collections/new", data={"csrf_token": token, "title": "Atelier DSA"}).headers["Location"]
+    collection = edit_url.split("/")[2]
+    trainer.post(f"/k/{collection}/items", data={"csrf_token": token, "clip": code})
+    asked = trainer.get(f"/c/{code}/delete").get_data(as_text=True)
+    assert "Il figure dans 1 parcours (Atelier DSA)" in asked
+    trainer.post(f"/c/{code}/delete", data={"csrf_token": token})
+    page = anonymous.get(f"/k/{collection}")
+    assert page.status_code == 200 and "Cet extrait a été supprimé par la personne qui l'avait créé." in page.get_data(as_text=True)
+    assert "Les extraits du parcours ne sont pas supprimés" in trainer.get(f"/k/{collection}/delete").get_data(as_text=True)
+    trainer.post(f"/k/{collection}/delete", data={"csrf_token": token})
+    assert anonymous.get(f"/k/{collection}").status_code == 410
+    assert anonymous.get(f"/k/{collection}/qr.svg").status_code == 410
+    assert people["other"].post(f"/k/{collection}/restore", data={"csrf_token": csrf_token(people["other"], "/clips")}).status_code == 403
+    assert trainer.post(f"/k/{collection}/restore", data={"csrf_token": token}).status_code == 302
+    assert anonymous.get(f"/k/{collection}").status_code == 200
+
+
+def test_moving_a_clip_in_the_collection_editor_keeps_the_notes_typed_before(people, demo_app):
+    from portal.models import Collection
+
+    trainer = people["trainer"]
+    first = api_create(trainer, title="Premier").get_json()["code"]
+    second = api_create(trainer, title="Second", start_ms=120_000, end_ms=150_000).get_json()["code"]
+    token = csrf_token(trainer, "/clips")
+    edit_url = trainer.post("/collections/new", data={"csrf_token": token, "title": "Atelier"}).headers["Location"]
+    code = edit_url.split("/")[2]
+    for clip_code in (first, second):
+        trainer.post(f"/k/{code}/items", data={"csrf_token": token, "clip": clip_code})
+    with demo_app.app_context():
+        items = [item.id for item in db.session.scalar(select(Collection).filter_by(code=code)).items]
+    html = trainer.get(edit_url).get_data(as_text=True)
+    assert f'name="move" value="{items[1]}:up"' in html and "Réordonner" not in html
+    moved = trainer.post(
+        edit_url,
+        data={"csrf_token": token, "title": "Atelier, version 2", "intro": "", f"note-{items[0]}": "Lancer le débat", f"note-{items[1]}": "Montrer en premier", "move": f"{items[1]}:up"},
+    )
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(f"#item-{items[1]}")
+    page = people["anonymous"].get(f"/k/{code}").get_data(as_text=True)
+    assert page.index("Second") < page.index("Premier")
+    assert "Lancer le débat" in page and "Montrer en premier" in page and "Atelier, version 2" in page
+
+
+def test_a_clip_is_added_to_a_collection_from_the_watch_page_and_from_any_clip_page(people, demo_app):
+    from portal.models import Collection
+
+    trainer, other = people["trainer"], people["other"]
+    token = csrf_token(trainer, "/clips")
+    trainer.post("/collections/new", data={"csrf_token": token, "title": "Atelier DSA"})
+    with demo_app.app_context():
+        mine = db.session.scalar(select(Collection).filter_by(title="Atelier DSA")).code
+    watch = trainer.get("/webinars/session-2-loi").get_data(as_text=True)
+    assert 'id="clip-collection"' in watch and f'value="{mine}">Atelier DSA</option>' in watch
+    saved = trainer.post(
+        "/clips/new",
+        data={"csrf_token": token, "webinar": "session-2-loi", "start": "1:00", "end": "1:30", "title": "Signaler", "note": "", "collection": mine},
+        follow_redirects=True,
+    )
+    assert "ajouté au parcours « Atelier DSA »" in saved.get_data(as_text=True)
+    assert "Signaler" in people["anonymous"].get(f"/k/{mine}").get_data(as_text=True)
+    # Another trainer's collection cannot be chosen, even by hand.
+    assert other.post(
+        "/clips/new", data={"csrf_token": csrf_token(other, "/clips"), "webinar": "session-2-loi", "start": "1:00", "end": "1:30", "title": "x", "collection": mine}
+    ).status_code == 403
+    # From someone else's clip page: into a new collection of one's own.
+    code = api_create(trainer, title="Le signalement").get_json()["code"]
+    clip_page = other.get(f"/c/{code}").get_data(as_text=True)
+    assert "Ajouter à un parcours" in clip_page and 'value="new">Nouveau parcours…' in clip_page
+    added = other.post(f"/c/{code}/add", data={"csrf_token": csrf_token(other, f"/c/{code}"), "collection": "new"})
+    assert added.status_code == 302 and added.headers["Location"].endswith("/edit")
+    assert "Le signalement" in other.get(added.headers["Location"]).get_data(as_text=True)
+    assert "Ajouter à un parcours" not in people["anonymous"].get(f"/c/{code}").get_data(as_text=True)

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from portal.extensions import db
 from tests.conftest import SAMPLE_VTT, _make_app, close_app
 
-HEAD = "0005"
+HEAD = "0006"
 
 
 def invoke(app, *args: str):

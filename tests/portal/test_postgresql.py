@@ -46,7 +46,7 @@ def test_migrations_build_the_models_schema_on_postgresql(postgres_url, tmp_path
     with app.app_context():
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert context.get_current_revision() == "0005"
+            assert context.get_current_revision() == "0006"
             assert compare_metadata(context, db.metadata) == []
     close_app(app)
 
