@@ -40,6 +40,7 @@ class Config:
     # Searches per address and minute (site search, its API, a recording's search box); 0: no limit.
     # Typing in a search box sends about one request per word.
     SEARCH_RATE_PER_MINUTE = 120
+    KIT_PDF_RATE_PER_MINUTE = 10  # PDF handouts made from one address (each costs about a second of CPU)
     REPORT_RATE_PER_MINUTE = 5  # error reports from one address; the next waits for the minute to end
     REPORT_MIN_SECONDS = 3  # a report sent sooner after its form was shown is a robot's
     REMEMBER_COOKIE_HTTPONLY = True

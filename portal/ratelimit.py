@@ -48,7 +48,7 @@ def _count(table, key: str, window: int, limit: int, now: float) -> int:
     return 0 if count <= limit else max(1, int((window + 1) * WINDOW_S - now))
 
 
-def limited(bucket: str, setting: str) -> Callable:
+def limited(bucket: str, setting: str, too_many: str = "Trop de recherches") -> Callable:
     """Answer 429 (with Retry-After, in French, HTML or JSON) past ``config[setting]`` requests a minute per address."""
 
     def decorator(view: Callable) -> Callable:
@@ -60,7 +60,7 @@ def limited(bucket: str, setting: str) -> Callable:
                 if wait:
                     from portal.errors import render_error
 
-                    message = f"Trop de recherches en peu de temps depuis votre adresse : réessayez dans {wait} seconde{'s' if wait > 1 else ''}."
+                    message = f"{too_many} en peu de temps depuis votre adresse : réessayez dans {wait} seconde{'s' if wait > 1 else ''}."
                     response = make_response(render_error(429, message))
                     response.headers["Retry-After"] = str(wait)
                     return response

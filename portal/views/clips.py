@@ -19,8 +19,9 @@ from portal.extensions import db
 from portal.forms import ActionForm
 from portal.models import Clip, Collection, Webinar
 from portal.params import bounded_int
+from portal.ratelimit import limited
 from portal.services import clips as service
-from portal.services import findable
+from portal.services import findable, kits
 from portal.views.public import get_published_webinar
 
 bp = Blueprint("clips", __name__)
@@ -350,6 +351,31 @@ def collection_restore(code: str):
     service.restore_collection(current_user, collection)
     flash(f"Parcours « {collection.title} » restauré : son lien fonctionne de nouveau.", "success")
     return redirect(links.collection_url(collection.code))
+
+
+@bp.get("/k/<code>/kit")
+def collection_kit(code: str):
+    """The collection as an A4 handout (print it from the browser, or take its PDF)."""
+    collection = _collection_or_404(code)
+    return render_template("clips/kit.html", **_kit(collection))
+
+
+@bp.get("/k/<code>/kit.pdf")
+@limited("kit", "KIT_PDF_RATE_PER_MINUTE", too_many="Trop de PDF demandés")
+def collection_kit_pdf(code: str):
+    collection = _collection_or_404(code)
+    html = render_template("clips/kit.html", pdf=True, **_kit(collection))
+    try:
+        pdf = kits.kit_pdf(html, request.host_url, url_for("static", filename="", _external=True), current_app.static_folder)
+    except kits.KitError as err:
+        abort(503, str(err))
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="parcours-{collection.code}.pdf"'
+    return response
+
+
+def _kit(collection: Collection) -> dict:
+    return {"collection": collection, "entries": kits.kit_entries(collection), "url": links.collection_url(collection.code, external=True)}
 
 
 @bp.get("/k/<code>/qr.svg")

@@ -29,9 +29,21 @@ def test_admin_pages_have_no_serious_or_critical_violations(page, demo_app):
     from tests.browser.conftest import browser_sign_in
     from tests.conftest import ADMIN_PASSWORD
 
+    from portal.extensions import db
+    from portal.models import User, Webinar
+    from portal.services import clips
+
     browser_sign_in(page, demo_app, "admin@example.org", ADMIN_PASSWORD, "admin")
-    for url in ["/admin/", "/admin/webinars/new", "/admin/webinars/1", "/admin/webinars/1/transcripts", "/admin/users", "/admin/resources/new", "/admin/audit", "/clips"]:
-        assert page.goto(url).status == 200, url
+    with demo_app.app_context():
+        admin = db.session.query(User).filter_by(email="admin@example.org").one()
+        kept = clips.create_clip(admin, db.session.query(Webinar).filter_by(slug="session-2-loi").one(), 60_000, 90_000, "Gardé").code
+        trashed = clips.create_clip(admin, db.session.query(Webinar).filter_by(slug="session-2-loi").one(), 60_000, 90_000, "Jeté")
+        clips.delete_clip(admin, trashed)
+        trashed = trashed.code
+    pages = ["/admin/", "/admin/webinars/new", "/admin/webinars/1", "/admin/webinars/1/transcripts", "/admin/users", "/admin/resources/new", "/admin/audit", "/clips"]
+    pages += ["/clips/trash", f"/c/{kept}/delete", f"/c/{trashed}"]
+    for url in pages:
+        assert page.goto(url).status == (410 if url == f"/c/{trashed}" else 200), url
         results = Axe().run(page, options=OPTIONS)
         bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
         assert not bad, (url, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in bad])
@@ -61,6 +73,7 @@ def test_watch_clip_collection_and_embed_pages_have_no_moderate_or_worse_violati
         "/webinars/session-2-loi?start=60&end=90",
         f"/c/{clip_code}",
         f"/k/{collection_code}",
+        f"/k/{collection_code}/kit",
         f"/embed/c/{clip_code}",
         "/embed/session-2-loi?start=60&end=90",
     ]

@@ -389,3 +389,67 @@ def test_a_clip_is_added_to_a_collection_from_the_watch_page_and_from_any_clip_p
     assert added.status_code == 302 and added.headers["Location"].endswith("/edit")
     assert "Le signalement" in other.get(added.headers["Location"]).get_data(as_text=True)
     assert "Ajouter à un parcours" not in people["anonymous"].get(f"/c/{code}").get_data(as_text=True)
+
+
+# -- the trainer kit ---------------------------------------------------------------------------------
+
+
+def _collection_with_two_clips(people) -> tuple[str, list[str]]:
+    trainer = people["trainer"]
+    codes = [
+        api_create(trainer, title="Le DSA en deux minutes").get_json()["code"],
+        api_create(trainer, title="Porter plainte", webinar="session-2-loi", start_ms=120_000, end_ms=150_000).get_json()["code"],
+    ]
+    token = csrf_token(trainer, "/clips")
+    edit_url = trainer.post("/collections/new", data={"csrf_token": token, "title": "Atelier du 12 mars", "intro": "Deux moments à discuter."}).headers["Location"]
+    code = edit_url.split("/")[2]
+    for clip_code in codes:
+        trainer.post(f"/k/{code}/items", data={"csrf_token": token, "clip": clip_code, "note": "Arrêter après l'extrait"})
+    return code, codes
+
+
+def test_the_kit_is_a_printable_page_with_each_clips_text_citation_and_qr_code(people):
+    code, clip_codes = _collection_with_two_clips(people)
+    anonymous = people["anonymous"]
+    assert 'href="/k/' + code + '/kit"' in anonymous.get(f"/k/{code}").get_data(as_text=True)
+    response = anonymous.get(f"/k/{code}/kit")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Atelier du 12 mars" in html and "Deux moments à discuter." in html
+    assert html.count("<svg") == 2 and html.count('class="citation"') == 2
+    assert "Le DSA en deux minutes" in html and "Porter plainte" in html and "2:00–2:30" in html
+    assert f"/c/{clip_codes[0]}" in html and "Télécharger le PDF" in html and "css/kit.css" in html
+
+
+def test_the_kits_pdf_holds_each_clips_title_and_citation(people, demo_app):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    code, clip_codes = _collection_with_two_clips(people)
+    response = people["anonymous"].get(f"/k/{code}/kit.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="parcours-{code}.pdf"'
+    pdf = PdfReader(BytesIO(response.data))
+    assert round(float(pdf.pages[0].mediabox.width)) == 595 and round(float(pdf.pages[0].mediabox.height)) == 842  # A4
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert f"1 / {len(pdf.pages)}" in text  # the page numbers of kit.css: the stylesheet was read, from disk
+    assert "Atelier du 12 mars" in text and "Le DSA en deux minutes" in text and "Porter plainte" in text
+    with demo_app.test_request_context():
+        from portal import links
+        from portal.services.clips import citation, find_clip
+
+        for clip_code in clip_codes:
+            expected = citation(find_clip(clip_code), links.clip_url(clip_code, external=True))
+            assert " ".join(expected.split()) in text
+
+
+def test_the_kits_pdf_is_rate_limited_per_address_and_a_trashed_collection_has_none(people, demo_app):
+    code, _ = _collection_with_two_clips(people)
+    demo_app.config["KIT_PDF_RATE_PER_MINUTE"] = 1
+    anonymous = people["anonymous"]
+    assert anonymous.get(f"/k/{code}/kit.pdf").status_code == 200
+    refused = anonymous.get(f"/k/{code}/kit.pdf")
+    assert refused.status_code == 429 and "Trop de PDF demandés" in refused.get_data(as_text=True) and refused.headers["Retry-After"]
+    trainer = people["trainer"]
+    trainer.post(f"/k/{code}/delete", data={"csrf_token": csrf_token(trainer, "/clips")})
+    assert anonymous.get(f"/k/{code}/kit").status_code == 410
