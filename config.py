@@ -23,6 +23,8 @@ class Config:
     MAX_RESOURCE_BYTES = 20 * 1024 * 1024
     SEARCH_INDEX_DIR = "search_index"
     MAX_TRANSCRIPT_BYTES = 10 * 1024 * 1024
+    # A recording uploaded in the browser (admin → webinar → Enregistrement): written to disk as it arrives.
+    MAX_MEDIA_BYTES = 4 * 1024**3
     # Whole request bodies: the largest upload (a resource file) plus the form around it.
     MAX_CONTENT_LENGTH = 22 * 1024 * 1024
     SEARCH_WRITER_TIMEOUT_S = 30.0

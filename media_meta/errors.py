@@ -19,6 +19,10 @@ class MediaSourceError(MediaMetaError):
     """A media source (kind and location) is not usable."""
 
 
+class MediaProbeError(MediaMetaError):
+    """An uploaded recording is not one the portal can serve (unreadable, no sound, a format browsers do not play)."""
+
+
 class TranscriptError(MediaMetaError):
     """A transcript file is rejected; ``line`` is 1-based, or None when the whole file is at fault."""
 

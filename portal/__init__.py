@@ -52,7 +52,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from portal import auth, delivery, errors, metrics, security, templating
     from portal.cli import register_cli
     from portal.services import indexing
-    from portal.views import admin, api, clips, content_notes, feeds, health, public, reports, resources, search, synonyms
+    from portal import uploads
+    from portal.views import admin, api, clips, content_notes, feeds, health, media_upload, public, reports, resources, search, synonyms
     from portal.views import auth as auth_views
 
     auth.init_app(app)
@@ -73,6 +74,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(resources.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(media_upload.bp)
+    uploads.init_app(app)
     health.init_app(app)
     indexing.init_app(app)
     register_cli(app)

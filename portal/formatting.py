@@ -13,11 +13,14 @@ def thousands(value: int) -> str:
 
 
 def file_size(size: int | float) -> str:
-    """A size in bytes as people read it: ``850 Ko``, ``1,5 Mo``, ``20 Mo`` (binary units, French decimal comma)."""
+    """A size in bytes as people read it: ``850 Ko``, ``1,5 Mo``, ``20 Mo``, ``4 Go`` (binary units, French decimal comma)."""
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024)) if size else 0}{NBSP}Ko"
-    megabytes = f"{size / 1048576:.1f}".removesuffix(".0").replace(".", ",")
-    return f"{megabytes}{NBSP}Mo"
+    if size < 1024**3:
+        megabytes = f"{size / 1048576:.1f}".removesuffix(".0").replace(".", ",")
+        return f"{megabytes}{NBSP}Mo"
+    gigabytes = f"{size / 1024**3:.1f}".removesuffix(".0").replace(".", ",")
+    return f"{gigabytes}{NBSP}Go"
 
 
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")

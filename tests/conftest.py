@@ -241,3 +241,20 @@ def make_office(kind: str) -> bytes:
             archive.writestr("[Content_Types].xml", "<Types/>")
             archive.writestr("ppt/presentation.xml" if kind == "pptx" else "word/document.xml", "<x/>")
     return buffer.getvalue()
+
+
+def make_media(path: Path, seconds: float = 5, kind: str = "opus") -> Path:
+    """A real recording made by ffmpeg: ``opus`` (a tone), ``mp4`` (H.264 test pattern and AAC tone),
+    ``flac`` (a format browsers are not all sure to play), ``silent-mp4`` (pictures, no sound)."""
+    import subprocess
+
+    tone = ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"]
+    picture = ["-f", "lavfi", "-i", f"testsrc=size=320x240:rate=25:duration={seconds}"]
+    args = {
+        "opus": [*tone, "-c:a", "libopus", "-b:a", "48k", "-f", "ogg"],
+        "mp4": [*picture, *tone, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "ultrafast", "-b:v", "600k", "-c:a", "aac", "-shortest", "-f", "mp4"],
+        "flac": [*tone, "-c:a", "flac", "-f", "flac"],
+        "silent-mp4": [*picture, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "ultrafast", "-f", "mp4"],
+    }[kind]
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args, str(path)], check=True)
+    return path
