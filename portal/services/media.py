@@ -39,6 +39,7 @@ def attach_upload(webinar: Webinar, upload: HashingFile | None, user=None) -> Me
     before = webinar.media_src if webinar.media_kind == "file" else None
     webinar.media_kind, webinar.media_src, webinar.media_type = "file", name, info.media_type
     webinar.duration_ms = info.duration_ms
-    audit.record("webinar.media", "webinar", webinar.id, webinar.title, f"{info.describe()}, {file_size(upload.size)}" + (f" (avant : {before})" if before else ""), user=user)
+    details = f"{info.describe()}, {file_size(upload.size)}" + (f" (avant : {before})" if before else "")
+    audit.record("webinar.media", "webinar", webinar.id, webinar.title, details, user=user)
     db.session.commit()
     return info
