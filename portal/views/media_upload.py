@@ -41,7 +41,7 @@ def upload(webinar_id: int):
             except service.MediaUploadError as err:
                 error = str(err)
             else:
-                message = f"Enregistrement enregistré : {info.describe()}. La durée du webinaire est maintenant celle du fichier."
+                message = f"Nouvel enregistrement en ligne : {info.describe()}. La durée du webinaire est maintenant celle du fichier."
                 if _wants_json():
                     flash(message, "success")
                     return jsonify({"ok": True, "redirect": url_for("media_upload.upload", webinar_id=webinar.id)})

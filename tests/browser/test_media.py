@@ -58,11 +58,11 @@ def test_an_admin_uploads_a_recording_sees_its_progress_and_it_plays_on_the_publ
             seen.append((value, page.locator("#media-progress-text").inner_text()))
         except Exception:  # the page moved on once the upload was done
             break
-        if "Enregistrement enregistré" in page.content():
+        if "Nouvel enregistrement en ligne" in page.content():
             break
         page.wait_for_timeout(50)
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
-    page.wait_for_selector("text=Enregistrement enregistré", timeout=30_000)
+    page.wait_for_selector("text=Nouvel enregistrement en ligne", timeout=30_000)
     assert any(0 < value < 100 for value, _ in seen if value is not None), seen[:5]
     assert any("Envoi :" in text and " sur " in text for _, text in seen)
     assert "vidéo H.264 320 × 240, son AAC, 0:40" in page.content()

@@ -46,7 +46,7 @@ def test_an_uploaded_recording_becomes_the_webinars_with_its_real_duration(demo_
     response = _send(demo_admin, demo_app, raw, "Réunion Zoom (finale).opus")
     assert response.status_code == 302
     page = demo_admin.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Enregistrement enregistré : audio seul, son Opus, 0:04" in page
+    assert "Nouvel enregistrement en ligne : audio seul, son Opus, 0:04" in page
     kind, src, media_type, duration_ms = _media_state(demo_app)
     assert kind == "file" and re.fullmatch(r"[0-9a-f]{32}\.opus", src) and media_type == "audio/ogg"
     assert abs(duration_ms - 4000) < 100  # the file's, not the catalogue's
