@@ -53,7 +53,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from portal.cli import register_cli
     from portal.services import indexing
     from portal import uploads
-    from portal.views import admin, api, clips, content_notes, feeds, health, media_upload, public, reports, resources, search, synonyms
+    from portal.views import admin, api, clips, content_notes, feeds, health, media_upload, public, reports, resources, search, synonyms, transcript_editor
     from portal.views import auth as auth_views
 
     auth.init_app(app)
@@ -75,6 +75,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(media_upload.bp)
+    app.register_blueprint(transcript_editor.bp)
     uploads.init_app(app)
     health.init_app(app)
     indexing.init_app(app)

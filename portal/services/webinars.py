@@ -109,7 +109,11 @@ def save_webinar(webinar: Webinar | None, data: WebinarData) -> Webinar:  # noqa
             media_kind, media_type = source.kind, source.media_type
             media_src = f"https://{source.host}/w/{source.src}" if source.kind == "peertube" else source.src
             if source.kind == "file" and (webinar is None or webinar.media_src != source.src):
-                fail("media_src", "Un fichier s'envoie depuis « Envoyer l'enregistrement » (ou par l'import du catalogue) ; gardez ici la valeur actuelle ou choisissez une adresse.")
+                fail(
+                    "media_src",
+                    "Un fichier s'envoie depuis « Envoyer l'enregistrement » (ou par l'import du catalogue) ; "
+                    "gardez ici la valeur actuelle ou choisissez une adresse.",
+                )
     chapters: list[tuple[int, str]] = []
     for number, line in enumerate(data.chapters.splitlines(), 1):
         if not line.strip():
