@@ -41,7 +41,7 @@ def test_admin_pages_have_no_serious_or_critical_violations(page, demo_app):
         clips.delete_clip(admin, trashed)
         trashed = trashed.code
     pages = ["/admin/", "/admin/webinars/new", "/admin/webinars/1", "/admin/webinars/1/transcripts", "/admin/users", "/admin/resources/new", "/admin/audit", "/clips"]
-    pages += ["/clips/trash", f"/c/{kept}/delete", f"/c/{trashed}"]
+    pages += ["/clips/trash", f"/c/{kept}/delete", f"/c/{trashed}", "/admin/webinars/2/editor/", "/admin/webinars/2/media/"]
     for url in pages:
         assert page.goto(url).status == (410 if url == f"/c/{trashed}" else 200), url
         results = Axe().run(page, options=OPTIONS)
