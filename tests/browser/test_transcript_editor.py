@@ -50,7 +50,9 @@ def test_an_admin_edits_the_transcript_beside_the_player_and_saves_one_new_versi
     page.click("[data-act=preview]")
     page.wait_for_selector("#ed-preview h2")
     shown = " ".join(page.inner_text("#ed-preview").split())
-    assert "1 réplique ajoutée" in shown and "0 supprimée" in shown and "1 aux horaires modifiés" in shown
+    # Exactly those changes: the split adds a line and shortens one, the replacement changes one, the nudge one time.
+    counts = "1 réplique ajoutée 0 supprimée 2 au texte (ou à l'intervenant·e) modifié 1 aux horaires modifiés 117 inchangées"
+    assert counts in shown
     assert "zorblaxicats" in shown and "certificats" in shown
     page.fill("#ed-note", "Minutage et mot corrigés")
     with page.expect_navigation():
