@@ -89,6 +89,19 @@ def test_copy_the_link_to_a_cue_and_to_the_current_moment(page, live_server):
     wait_until(page, "navigator.clipboard.readText().then(t => t.endsWith('?t=30'))")
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_copy_button_of_a_line_never_covers_its_words(page, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    open_watch(page, "/webinars/session-2-loi?t=30")
+    for n in (2, 10):
+        cue = page.locator("#transcript .cue").nth(n)
+        cue.hover()
+        button = cue.locator(".copy-cue")
+        assert button.is_visible() and button.get_attribute("aria-label").startswith("Copier le lien vers ")
+        b, t = button.bounding_box(), cue.locator(".cue-text").bounding_box()
+        assert b["x"] >= t["x"] + t["width"] or b["y"] >= t["y"] + t["height"], (b, t)
+
+
 def test_search_hit_lands_on_its_moment(page):
     page.goto("/search?q=Pharos")
     hit = page.locator(".hit-link").first

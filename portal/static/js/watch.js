@@ -337,7 +337,9 @@
   var copyCue = document.createElement("button");
   copyCue.type = "button";
   copyCue.className = "copy-cue";
-  copyCue.textContent = "Copier le lien";
+  // A link icon in the line's right margin (kept free for it), so that it never covers the words.
+  copyCue.innerHTML = '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" d="M10 14a4 4 0 0 0 5.66 0l3-3a4 4 0 0 0-5.66-5.66l-1 1M14 10a4 4 0 0 0-5.66 0l-3 3a4 4 0 0 0 5.66 5.66l1-1"/></svg>';
+  copyCue.title = "Copier le lien de ce moment";
   function offerCopy(li) {
     if (!li || copyCue.parentNode === li) { return; }
     var seconds = cueStart(li);
