@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import browser_sign_in
+from tests.browser.conftest import browser_sign_in, wait_until
 
 FOCUSED_SUMMARY = "document.activeElement && document.activeElement.classList.contains('error-summary')"
 
@@ -21,14 +21,14 @@ def test_a_failed_sign_in_puts_focus_on_the_message(browser, live_server, demo_a
     page.fill("#password", "not the password at all")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.evaluate(FOCUSED_SUMMARY)
+    wait_until(page, FOCUSED_SUMMARY)  # autofocus applies once the page is shown, a moment after its load
     assert "incorrect" in page.evaluate("document.activeElement.textContent")
     # an empty form: the summary, then its first link leads to the field
     page.fill("#email", "")
     page.fill("#password", "")
     with page.expect_navigation():
         page.click("button:has-text('Se connecter')")
-    assert page.evaluate(FOCUSED_SUMMARY)
+    wait_until(page, FOCUSED_SUMMARY)  # autofocus applies once the page is shown, a moment after its load
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#email"
     page.keyboard.press("Enter")
@@ -44,7 +44,7 @@ def test_a_failed_admin_form_puts_focus_on_its_summary(browser, live_server, dem
     page.goto(path)
     with page.expect_navigation():
         page.click(f"form.stack button[type=submit]:has-text('{button}')")
-    assert page.evaluate(FOCUSED_SUMMARY)
+    wait_until(page, FOCUSED_SUMMARY)  # autofocus applies once the page is shown, a moment after its load
     first = page.evaluate("document.activeElement.querySelector('a').getAttribute('href')")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
