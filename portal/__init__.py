@@ -49,12 +49,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from portal import auth, delivery, errors, metrics, security, templating
+    from portal import auth, delivery, errors, metrics, security, templating, uploads
     from portal.cli import register_cli
     from portal.services import indexing
-    from portal import uploads
-    from portal.views import admin, api, clips, content_notes, feeds, health, media_upload, public, reports, resources, search, synonyms, transcript_editor
+    from portal.views import admin, api, clips, feeds, health, public, resources, search
     from portal.views import auth as auth_views
+    from portal.views.admin import content_notes, editor, media, reports, synonyms
 
     auth.init_app(app)
     templating.init_app(app)
@@ -74,8 +74,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(resources.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)
-    app.register_blueprint(media_upload.bp)
-    app.register_blueprint(transcript_editor.bp)
+    app.register_blueprint(media.bp)
+    app.register_blueprint(editor.bp)
     uploads.init_app(app)
     health.init_app(app)
     indexing.init_app(app)

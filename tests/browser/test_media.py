@@ -74,13 +74,11 @@ def test_an_admin_uploads_a_recording_sees_its_progress_and_it_plays_on_the_publ
 
 
 def test_a_refused_recording_says_why_in_the_page_and_takes_the_focus(page, demo_app, tmp_path):
-    import os
-
     from tests.browser.conftest import browser_sign_in
     from tests.conftest import ADMIN_PASSWORD
 
     bad = tmp_path / "pas-une-video.mp4"
-    bad.write_bytes(os.urandom(200_000))
+    bad.write_bytes(bytes(200_000))
     browser_sign_in(page, demo_app, "admin@example.org", ADMIN_PASSWORD, "admin")
     page.goto("/admin/webinars/1/media/")
     page.set_input_files("#media-file", str(bad))

@@ -9,23 +9,18 @@ from media_meta.timecodes import parse_timecode
 from portal.auth import admins_only
 from portal.extensions import db
 from portal.forms import ActionForm, ContentNoteForm
-from portal.models import ContentNote, Webinar
+from portal.models import ContentNote
 from portal.services import content_notes as service
+from portal.views.admin import webinar_or_404
 
 bp = Blueprint("content_notes", __name__, url_prefix="/admin/webinars/<int:webinar_id>/notes")
 admins_only(bp)
 
 
-def _webinar(webinar_id: int) -> Webinar:
-    webinar = db.session.get(Webinar, webinar_id)
-    if webinar is None:
-        abort(404, "Ce webinaire n'existe pas (ou plus).")
-    return webinar
-
 
 @bp.route("/", methods=["GET", "POST"])
 def index(webinar_id: int):
-    webinar = _webinar(webinar_id)
+    webinar = webinar_or_404(webinar_id)
     form = ContentNoteForm()
     if form.validate_on_submit():
         times = {}

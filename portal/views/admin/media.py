@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from portal.auth import admins_only
-from portal.extensions import db
 from portal.formatting import file_size
 from portal.forms import ActionForm
-from portal.models import Webinar
 from portal.services import media as service
+from portal.views.admin import webinar_or_404
 
 bp = Blueprint("media_upload", __name__, url_prefix="/admin/webinars/<int:webinar_id>/media")
 admins_only(bp)
 
-
-def _webinar(webinar_id: int) -> Webinar:
-    webinar = db.session.get(Webinar, webinar_id)
-    if webinar is None:
-        abort(404, "Ce webinaire n'existe pas (ou plus).")
-    return webinar
 
 
 def _wants_json() -> bool:
@@ -29,7 +22,7 @@ def _wants_json() -> bool:
 @bp.route("/", methods=["GET", "POST"], endpoint="upload")
 def upload(webinar_id: int):
     """The form, and the upload it sends: JSON for the page's script (which shows the progress), a page without it."""
-    webinar = _webinar(webinar_id)
+    webinar = webinar_or_404(webinar_id)
     form = ActionForm()
     error = None
     if request.method == "POST":

@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from portal import links
 from portal.auth import admins_only
-from portal.extensions import db
-from portal.models import Webinar
 from portal.services import transcript_editing as service
 from portal.services.transcripts import VersionConflict, active_cues
+from portal.views.admin import webinar_or_404
 
 bp = Blueprint("transcript_editor", __name__, url_prefix="/admin/webinars/<int:webinar_id>/editor")
 admins_only(bp)
 MAX_CHANGES_SHOWN = 200
 
 
-def _webinar(webinar_id: int) -> Webinar:
-    webinar = db.session.get(Webinar, webinar_id)
-    if webinar is None:
-        abort(404, "Ce webinaire n'existe pas (ou plus).")
-    return webinar
-
 
 @bp.get("/")
 def editor(webinar_id: int):
-    webinar = _webinar(webinar_id)
+    webinar = webinar_or_404(webinar_id)
     transcript = webinar.active_transcript
     too_long = transcript is not None and transcript.cue_count > service.MAX_EDITOR_CUES
     cues = [] if transcript is None or too_long else active_cues(webinar)
@@ -51,7 +44,7 @@ def _edited() -> tuple[dict, list]:
 @bp.post("/preview")
 def preview(webinar_id: int):
     """What would change, as the upload's preview shows it (the same HTML), before saving."""
-    webinar = _webinar(webinar_id)
+    webinar = webinar_or_404(webinar_id)
     try:
         _, cues = _edited()
     except service.EditError as err:
@@ -64,7 +57,7 @@ def preview(webinar_id: int):
 
 @bp.post("/save")
 def save(webinar_id: int):
-    webinar = _webinar(webinar_id)
+    webinar = webinar_or_404(webinar_id)
     try:
         body, cues = _edited()
         result = service.save(webinar, cues, body.get("base"), current_user, str(body.get("note") or ""))
