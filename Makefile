@@ -28,9 +28,11 @@ test: lint
 	scripts/test-prerequisites $(BIN)/python
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Style, likely bugs and complexity (pyproject.toml [tool.ruff]); `make test` runs it first.
+# Style, likely bugs and complexity (pyproject.toml [tool.ruff]), and the libraries' types ([tool.mypy]);
+# `make test` runs it first.
 lint: setup
 	$(BIN)/python -m ruff check .
+	$(BIN)/python -m mypy
 
 demo-media: setup
 	$(BIN)/python demo/build_demo.py

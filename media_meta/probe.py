@@ -100,10 +100,10 @@ def probe(path: Path, ffprobe: str | None = None) -> MediaInfo:
         container = None  # Matroska (.mkv) is not played by every browser
     spec = _CONTAINERS.get(container) if container else None
     playable = spec is not None and audio_codec in spec[2] and (video_codec is None or (spec[1] is not None and video_codec in spec[3]))
-    if not playable:
+    if spec is None or container is None or not playable:
         what = ", ".join(p for p in (fmt.get("format_long_name") or fmt.get("format_name"), video_codec and f"vidéo {video_codec}", f"son {audio_codec}") if p)
         raise MediaProbeError(f"ce fichier ({what}) n'est pas lisible par tous les navigateurs : {CONVERT_HINT}")
-    extension = spec[1] if video_codec else spec[0]
+    extension = (spec[1] if video_codec else spec[0]) or spec[0]
     if container == "ogg" and not video_codec and audio_codec == "vorbis":
         extension = ".ogg"
     return MediaInfo(

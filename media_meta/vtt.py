@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
@@ -259,7 +260,7 @@ def _parse_timing(line: str, line_no: int, fmt: str) -> _Timing:
     return _Timing(line_no, start_ms, end_ms, start_padded and end_padded)
 
 
-def _timestamp_ms(parts: tuple, line: str, line_no: int) -> tuple[int, bool]:
+def _timestamp_ms(parts: tuple[str, ...], line: str, line_no: int) -> tuple[int, bool]:
     hours, minutes, seconds, _sep, millis = parts
     if int(minutes) > 59 or int(seconds) > 59:
         raise TranscriptError(
@@ -289,7 +290,7 @@ def _no_cues(lines: list[str], fmt: str) -> TranscriptError:
 # -- cue blocks (webvtt-py) --------------------------------------------------------------------
 
 
-def _read_captions(lines: list[str], fmt: str) -> list:
+def _read_captions(lines: list[str], fmt: str) -> list[Any]:
     # webvtt-py's timestamp reader wants two-digit fields; pad Teams-style times so it keeps those cues.
     fixed = [_pad_timing(line) if "-->" in line else line for line in lines]
     if fmt == "vtt":
@@ -307,14 +308,14 @@ def _pad_timing(line: str) -> str:
         return line
     g = match.groups()
 
-    def fmt(parts: tuple) -> str:
+    def fmt(parts: tuple[str, ...]) -> str:
         hours, minutes, seconds, _sep, millis = parts
         return f"{int(hours or 0):02d}:{int(minutes):02d}:{int(seconds):02d}.{millis.ljust(3, '0')}"
 
     return f"{fmt(g[0:5])} --> {fmt(g[5:10])}{g[10] or ''}"
 
 
-def _unread_cue(captions: list, timings: list[_Timing]) -> TranscriptError:
+def _unread_cue(captions: list[Any], timings: list[_Timing]) -> TranscriptError:
     for caption, timing in zip(captions, timings, strict=False):
         if caption.start_time.in_milliseconds() != timing.start_ms:
             return TranscriptError("cette réplique n'a pas pu être lue.", timing.line, "malformed")
@@ -325,7 +326,7 @@ def _unread_cue(captions: list, timings: list[_Timing]) -> TranscriptError:
 # -- normalisation ---------------------------------------------------------------------------
 
 
-def _normalise(captions: list, timings: list[_Timing]) -> list[CueData]:
+def _normalise(captions: list[Any], timings: list[_Timing]) -> list[CueData]:
     raw_segments = [split_voices(c.raw_text) for c in captions]
     uses_voices = any(seg.speaker for segs in raw_segments for seg in segs)
     prefixed = _uses_name_prefixes(raw_segments)

@@ -19,8 +19,10 @@ Measured traps of Whoosh 2.7.4 (see the search-engine notes in the README):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from whoosh.analysis import Analyzer, CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.lang import stopwords_for_language
@@ -68,7 +70,7 @@ def says(said: list[PhraseWord], typed: list[PhraseWord]) -> bool:
 class Language:
     """One language's analysis: stop words, elisions, stems, and the analysers of its fields."""
 
-    def __init__(self, code: str, stop_words: frozenset[str], elisions: frozenset[str], stemmer, dual: bool):
+    def __init__(self, code: str, stop_words: frozenset[str], elisions: frozenset[str], stemmer: Any, dual: bool):
         self.code = code
         self.suffix = "" if code == "fr" else f"_{code}"
         self.stop_words = stop_words | elisions
@@ -93,7 +95,7 @@ class Language:
     def __repr__(self) -> str:
         return f"Language({self.code})"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[str], Language], tuple[str]]:
         # Whoosh pickles the schema, analysers included, into the index: a language is stored as its code.
         return (language, (self.code,))
 
@@ -141,10 +143,10 @@ class DualStemFilter(Filter):
     def __init__(self, language: Language):
         self.language = language
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.language is self.language
 
-    def __call__(self, tokens):
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
         stem_forms = self.language.stem_forms
         for token in tokens:
             if token.stopped:
@@ -168,10 +170,10 @@ class PrimaryStemFilter(Filter):
     def __init__(self, language: Language):
         self.language = language
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.language is self.language
 
-    def __call__(self, tokens):
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
         stem_forms = self.language.stem_forms
         for token in tokens:
             if not token.stopped:
@@ -192,10 +194,10 @@ class PairFilter(Filter):
     def __init__(self, language: Language):
         self.language = language
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.language is self.language
 
-    def __call__(self, tokens):
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
         stem_forms, elisions = self.language.stem_forms, self.language.elisions
         previous = None
         elision = None

@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
+from typing import Any, Callable
 
 from whoosh import query as Q
 
@@ -179,7 +180,8 @@ def parse_query(text: str, synonyms: Thesaurus | None = None, lang: Language = F
                 continue
             negated = word.startswith("-") and len(word) > 1
             if word.startswith(_SYNONYM_MARK):
-                clause, reason = expanded[int(word[1:])], None
+                clause: Clause | None = expanded[int(word[1:])]
+                reason: str | None = None
             else:
                 clause, reason = _word_clause(word[1:] if negated else word, lang)
         else:
@@ -270,7 +272,9 @@ def _with_synonyms(text: str, thesaurus: Thesaurus, lang: Language) -> tuple[str
             i += 1
             continue
         j, group, key = best
-        found.append((first[0], items[j][1], group, key))
+        last = items[j]
+        assert last is not None  # the loop above stops at a None
+        found.append((first[0], last[1], group, key))
         i = j + 1
     clauses: list[Clause] = []
     for start, end, group, key in reversed(found):
@@ -408,7 +412,7 @@ def search(store: IndexStore, request: SearchRequest) -> SearchResult:
     return result
 
 
-def _in_every_language(searcher, french: ParsedQuery, text: str, synonyms: tuple[tuple[str, ...], ...]) -> ParsedQuery:
+def _in_every_language(searcher: Any, french: ParsedQuery, text: str, synonyms: tuple[tuple[str, ...], ...]) -> ParsedQuery:
     """The query analysed in each language the index holds besides French, the matches merged
     (a document is in one language: it matches through its own language's fields only)."""
     others = [lang for code, lang in LANGUAGES.items() if lang is not FRENCH and searcher.doc_frequency("lang", code)]
@@ -441,7 +445,7 @@ def _accented(suggestion: str, typed: str, result: SearchResult) -> str:
         for word in re.findall(r"\w+", html.unescape(re.sub(r"<[^>]+>", "", hit.snippet_html)))
     )
 
-    def surface(match: re.Match) -> str:
+    def surface(match: re.Match[str]) -> str:
         word = match.group(0)
         if word.lower() in typed_words:
             return word
@@ -490,7 +494,7 @@ def search_within(store: IndexStore, text: str, webinar_id: int, limit: int = 20
     return result
 
 
-def _run(searcher, parsed: ParsedQuery, request: SearchRequest, result: SearchResult) -> None:
+def _run(searcher: Any, parsed: ParsedQuery, request: SearchRequest, result: SearchResult) -> None:
     cache = _searcher_cache(searcher)
     query = _expand_prefixes(parsed.query, searcher, result.notices)
 
@@ -505,7 +509,7 @@ def _run(searcher, parsed: ParsedQuery, request: SearchRequest, result: SearchRe
     table_kept = {k: n for k, n in table.items() if k[0] >= 0 and webinar_ok(k[0]) and (not request.speaker or k[1] == request.speaker)}
     result.facets = _facets(table, request, cache.webinar_themes)
     result.total_hits = sum(table_kept.values())
-    hit_count: Counter = Counter()
+    hit_count: Counter[int] = Counter()
     for (wid, _), n in table_kept.items():
         hit_count[wid] += n
 
@@ -515,7 +519,7 @@ def _run(searcher, parsed: ParsedQuery, request: SearchRequest, result: SearchRe
 
     page = max(1, request.page)
     if result.expanded:
-        wid = request.webinar_id
+        wid = request.webinar_id or 0  # expanded: a webinar is asked for
         hits = hits_of({wid}) if wid in hit_count else []
         if request.sort == "date":
             hits.sort(key=lambda m: cache.start[m[1]])
@@ -532,11 +536,11 @@ def _run(searcher, parsed: ParsedQuery, request: SearchRequest, result: SearchRe
             order = sorted(hit_count, key=lambda w: (starts.get(w, 0), w), reverse=True)  # same date: the later created
         else:
             order = _by_best_hit(scores, cache, table_kept, page * request.groups_per_page)
-        shown = order[(page - 1) * request.groups_per_page : page * request.groups_per_page]
-        by_webinar: dict[int, list] = {wid: [] for wid in shown}
-        for match in hits_of(set(shown)):
+        shown_webinars = order[(page - 1) * request.groups_per_page : page * request.groups_per_page]
+        by_webinar: dict[int, list[tuple[float, int]]] = {wid: [] for wid in shown_webinars}
+        for match in hits_of(set(shown_webinars)):
             by_webinar[owner[match[1]]].append(match)
-        for wid in shown:
+        for wid in shown_webinars:
             best = by_webinar[wid]
             if request.sort == "date":
                 best = sorted(best, key=lambda m: cache.start[m[1]])
@@ -552,7 +556,7 @@ def _run(searcher, parsed: ParsedQuery, request: SearchRequest, result: SearchRe
         result.suggestion = _suggest(searcher, request.text, parsed.words)
 
 
-def _by_best_hit(scores: dict[int, float], cache: "_Cache", table_kept: dict, needed: int) -> list[int]:
+def _by_best_hit(scores: dict[int, float], cache: "_Cache", table_kept: dict[tuple[int, str | None], int], needed: int) -> list[int]:
     """At least ``needed`` webinars (all there are, if fewer) ordered by their best kept hit.
 
     Webinars appear in this order among the hits ranked best first; ranking only the best few
@@ -573,7 +577,7 @@ def _by_best_hit(scores: dict[int, float], cache: "_Cache", table_kept: dict, ne
         size *= 4
 
 
-def _webinar_filter(request: SearchRequest, webinar_themes: dict[int, tuple[str, ...]]):
+def _webinar_filter(request: SearchRequest, webinar_themes: dict[int, tuple[str, ...]]) -> Callable[[int], bool]:
     """Whether a webinar's hits pass the theme and webinar filters of a request."""
     theme, only = request.theme, request.webinar_id
 
@@ -585,9 +589,9 @@ def _webinar_filter(request: SearchRequest, webinar_themes: dict[int, tuple[str,
     return ok
 
 
-def _facets(table: Counter, request: SearchRequest, webinar_themes: dict[int, tuple[str, ...]]) -> dict[str, dict[str, int]]:
+def _facets(table: Counter[tuple[int, str | None]], request: SearchRequest, webinar_themes: dict[int, tuple[str, ...]]) -> dict[str, dict[str, int]]:
     """Theme, speaker and webinar counts; each facet counts the hits the *other* filters let through."""
-    counts: dict[str, Counter] = {"themes": Counter(), "speakers": Counter(), "webinars": Counter()}
+    counts: dict[str, Counter[Any]] = {"themes": Counter(), "speakers": Counter(), "webinars": Counter()}
     for (wid, spk), n in table.items():
         if wid < 0:
             continue
@@ -605,7 +609,7 @@ def _facets(table: Counter, request: SearchRequest, webinar_themes: dict[int, tu
     return {name: dict(sorted(c.items(), key=lambda item: (-item[1], item[0]))) for name, c in counts.items()}
 
 
-def _hit(searcher, cache: "_Cache", match: tuple[float, int], parsed: ParsedQuery) -> Hit:
+def _hit(searcher: Any, cache: "_Cache", match: tuple[float, int], parsed: ParsedQuery) -> Hit:
     score, docnum = match
     fields = searcher.stored_fields(docnum)
     text = fields.get("text", "")
@@ -624,7 +628,7 @@ def _hit(searcher, cache: "_Cache", match: tuple[float, int], parsed: ParsedQuer
     )
 
 
-def found_via(text: str, uses: list[SynonymUse], lang: Language = FRENCH, stemmed=None) -> tuple[str, ...]:
+def found_via(text: str, uses: list[SynonymUse], lang: Language = FRENCH, stemmed: Any = None) -> tuple[str, ...]:
     """The expressions a passage was found through, for each group of synonyms whose typed words it does not say."""
     uses = [use for use in uses if use.language == lang.code]
     if not uses:
@@ -653,10 +657,10 @@ _WEBINAR_DOC = -1
 _RESOURCE_DOC = -2
 
 
-def _segment_columns(leaf) -> tuple[list[int], list[tuple[int, str | None]], list[int]]:
+def _segment_columns(leaf: Any) -> tuple[list[int], list[tuple[int, str | None]], list[int]]:
     """For each document of one segment: its owner code, its (owner, speaker) key; and the documents that are not cues."""
 
-    def read():
+    def read() -> tuple[list[int], list[tuple[int, str | None]], list[int]]:
         # Raw column values (bytes): decoding each of a million values would double the time.
         triples = list(zip(*(leaf.column_reader(name, translate=False) for name in ("kind", "webinar", "speaker")), strict=False))
         interned = {t: _doc_key(*t) for t in set(triples)}  # one tuple per (owner, speaker)
@@ -667,10 +671,10 @@ def _segment_columns(leaf) -> tuple[list[int], list[tuple[int, str | None]], lis
     return per_segments([leaf], "owner+key", read)
 
 
-def _index_columns(leaves) -> tuple[list[int], list[tuple[int, str | None]], list[int]]:
+def _index_columns(leaves: list[Any]) -> tuple[list[int], list[tuple[int, str | None]], list[int]]:
     """The segments' lists end to end (document numbers run through the segments in order), shared by searchers of the same segments."""
 
-    def join():
+    def join() -> tuple[list[int], list[tuple[int, str | None]], list[int]]:
         segments = [_segment_columns(leaf) for leaf, _ in leaves]
         if len(segments) == 1:
             return segments[0]
@@ -698,12 +702,12 @@ class _Cache:
     owner: list[int]  # by document number: the cue's webinar id, or a negative code for other kinds
     key: list[tuple[int, str | None]]  # by document number: (owner, speaker)
     others: list[int]  # the documents that are not cues
-    start: object
+    start: Any  # a Whoosh column reader: by document number, the cue's start in ms
     webinar_themes: dict[int, tuple[str, ...]]
     webinar_starts: dict[int, int]
 
 
-def _searcher_cache(searcher) -> _Cache:
+def _searcher_cache(searcher: Any) -> _Cache:
     cache = getattr(searcher, "_portal_cache", None)
     if cache is None:
         reader = searcher.reader()
@@ -730,7 +734,7 @@ def _searcher_cache(searcher) -> _Cache:
     return cache
 
 
-def _expand_prefixes(query: Q.Query, searcher, notices: list[str]) -> Q.Query:
+def _expand_prefixes(query: Q.Query, searcher: Any, notices: list[str]) -> Q.Query:
     """Replace each prefix by the words it stands for in the index, loaded at once and capped."""
     reader = searcher.reader()
 
@@ -753,7 +757,9 @@ def _expand_prefixes(query: Q.Query, searcher, notices: list[str]) -> Q.Query:
     return query.accept(expand)
 
 
-def _webinar_matches(searcher, scored: list[tuple[float, int]], parsed: ParsedQuery, request: SearchRequest, themes) -> list[WebinarMatch]:
+def _webinar_matches(
+    searcher: Any, scored: list[tuple[float, int]], parsed: ParsedQuery, request: SearchRequest, themes: dict[int, tuple[str, ...]]
+) -> list[WebinarMatch]:
     out = []
     for score, docnum in scored:
         fields = searcher.stored_fields(docnum)
@@ -766,7 +772,7 @@ def _webinar_matches(searcher, scored: list[tuple[float, int]], parsed: ParsedQu
     return out
 
 
-def _resource_matches(searcher, scored: list[tuple[float, int]], parsed: ParsedQuery, request: SearchRequest, limit: int = 10) -> list[ResourceMatch]:
+def _resource_matches(searcher: Any, scored: list[tuple[float, int]], parsed: ParsedQuery, request: SearchRequest, limit: int = 10) -> list[ResourceMatch]:
     out = []
     for score, docnum in scored:
         fields = searcher.stored_fields(docnum)
@@ -779,7 +785,7 @@ def _resource_matches(searcher, scored: list[tuple[float, int]], parsed: ParsedQ
     return out
 
 
-def _suggest(searcher, text: str, words: list[str]) -> str | None:
+def _suggest(searcher: Any, text: str, words: list[str]) -> str | None:
     """Replace each word unknown to the index by the closest word it knows.
 
     Bounded, since anyone can ask: at most MAX_SUGGESTED_WORDS words of at most MAX_SUGGESTED_LENGTH
@@ -819,7 +825,7 @@ def _stemmed(text: str, lang: Language) -> tuple[tuple[int, int, str], ...]:
     )
 
 
-def match_spans(text: str, terms: set[str], prefixes: set[str], lang: Language = FRENCH, stemmed=None) -> list[tuple[int, int]]:
+def match_spans(text: str, terms: set[str], prefixes: set[str], lang: Language = FRENCH, stemmed: Any = None) -> list[tuple[int, int]]:
     """Where the words of ``text`` that a query matched are (character offsets, in order), in the text's language."""
     spans: list[tuple[int, int]] = []
     for start, end, stem in _stemmed(text, lang) if stemmed is None else stemmed:
@@ -829,7 +835,9 @@ def match_spans(text: str, terms: set[str], prefixes: set[str], lang: Language =
     return spans
 
 
-def highlight(text: str, terms: set[str], prefixes: set[str], window: int | None = None, lang: Language = FRENCH, stemmed=None) -> str:
+def highlight(
+    text: str, terms: set[str], prefixes: set[str], window: int | None = None, lang: Language = FRENCH, stemmed: Any = None
+) -> str:
     """Escape ``text`` and wrap the words that matched in ``<mark>``; ``window`` cuts long texts around the first match."""
     spans = match_spans(text, terms, prefixes, lang, stemmed)
     start, end, prefix, suffix = 0, len(text), "", ""

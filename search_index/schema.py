@@ -80,7 +80,7 @@ def fingerprint() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
-def _describe(component) -> str:
+def _describe(component: object) -> str:
     items = getattr(component, "items", None)
     if isinstance(items, (list, tuple)):
         return "+".join(_describe(item) for item in items)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -46,10 +46,10 @@ class WordsInOrder(Q.And):
         self.lang = lang
 
     # Whoosh rebuilds compound queries as ``type(q)(subqueries, boost=...)``: keep the words.
-    def apply(self, fn):
+    def apply(self, fn: Callable[[Q.Query], Q.Query]) -> Any:
         return WordsInOrder([fn(q) for q in self.subqueries], self.words, self.lang, boost=self.boost)
 
-    def normalize(self):
+    def normalize(self) -> Any:
         return WordsInOrder([q.normalize() for q in self.subqueries], self.words, self.lang, boost=self.boost)
 
 
@@ -62,10 +62,10 @@ class AcrossCues(Q.And):
         super().__init__(terms, boost=boost)
         self.words, self.k, self.lang = list(words), k, lang
 
-    def apply(self, fn):
+    def apply(self, fn: Callable[[Q.Query], Q.Query]) -> Any:
         return AcrossCues([fn(q) for q in self.subqueries], self.words, self.k, self.lang, boost=self.boost)
 
-    def normalize(self):
+    def normalize(self) -> Any:
         return AcrossCues([q.normalize() for q in self.subqueries], self.words, self.k, self.lang, boost=self.boost)
 
 
@@ -73,14 +73,14 @@ class MostOf(Q.Or):
     """Documents matching any of its parts, each score scaled by the share of parts it matches:
     what a query of several words falls back to when no passage holds them all."""
 
-    def apply(self, fn):
+    def apply(self, fn: Callable[[Q.Query], Q.Query]) -> Any:
         return MostOf([fn(q) for q in self.subqueries], boost=self.boost)
 
-    def normalize(self):
+    def normalize(self) -> Any:
         return MostOf([q.normalize() for q in self.subqueries], boost=self.boost)
 
 
-def match_scores(searcher, query: Q.Query) -> Scores:
+def match_scores(searcher: Any, query: Q.Query) -> Scores:
     """The score of every document ``query`` matches, by document number (Whoosh's own scores)."""
     return _evaluate(searcher, query)
 
@@ -92,7 +92,7 @@ def ranked(scores: Scores, docnums: Iterable[int] | None = None) -> list[tuple[f
     return [(scores[docnum], docnum) for docnum in order]
 
 
-def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores:  # noqa: C901 (README, Layout: the exceptions)
+def _evaluate(searcher: Any, node: Q.Query, within: set[int] | None = None) -> Scores:  # noqa: C901 (README, Layout: the exceptions)
     """The scores of the documents ``node`` matches (only those ``within``, when given)."""
     if node is Q.NullQuery or (within is not None and not within):
         return {}
@@ -131,7 +131,7 @@ def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores
             scores = {docnum: scores[docnum] + score for docnum, score in more.items()}
         return scores
     if kind is Q.Or and not node.minmatch and node.scale is None:
-        total: Scores = {}
+        total = {}
         for sub in node.subqueries:
             part = _evaluate(searcher, sub, within)
             if len(part) > len(total):
@@ -144,12 +144,12 @@ def _evaluate(searcher, node: Q.Query, within: set[int] | None = None) -> Scores
     return _whoosh_scores(searcher, node, within)
 
 
-def _says(searcher, docnum: int, words: list[PhraseWord], lang: Language) -> bool:
+def _says(searcher: Any, docnum: int, words: list[PhraseWord], lang: Language) -> bool:
     """Whether a document's stored text holds these words one after the other."""
     return says(lang.phrase_words(searcher.stored_fields(docnum).get("text") or ""), words)
 
 
-def _spans(searcher, docnum: int, node: AcrossCues) -> bool:
+def _spans(searcher: Any, docnum: int, node: AcrossCues) -> bool:
     """Whether a cue ends with the phrase's first k words and the next cue begins with the rest."""
     fields = searcher.stored_fields(docnum)
     own = node.lang.phrase_words(fields.get("text") or "")
@@ -163,28 +163,28 @@ def _spans(searcher, docnum: int, node: AcrossCues) -> bool:
     )
 
 
-def _estimate(searcher, node: Q.Query) -> int:
+def _estimate(searcher: Any, node: Q.Query) -> int:
     """An upper bound of how many documents ``node`` matches, to read the rarest part of an And first."""
     kind = type(node)
     if node is Q.NullQuery:
         return 0
     if kind is Q.Term:
-        return searcher.doc_frequency(node.fieldname, node.text)
+        return int(searcher.doc_frequency(node.fieldname, node.text))
     if kind in (Q.Or, MostOf):
         return sum(_estimate(searcher, q) for q in node.subqueries)
     if kind in (Q.And, WordsInOrder, AcrossCues) and node.subqueries:
         return min(_estimate(searcher, q) for q in node.subqueries)
     if kind is Q.AndNot:
         return _estimate(searcher, node.a)
-    return searcher.doc_count_all()
+    return int(searcher.doc_count_all())
 
 
-def _whoosh_scores(searcher, node: Q.Query, within: set[int] | None) -> Scores:
+def _whoosh_scores(searcher: Any, node: Q.Query, within: set[int] | None) -> Scores:
     found = searcher.search(node, limit=None, terms=False).top_n
     return {docnum: score for score, docnum in found if within is None or docnum in within}
 
 
-def _term_scores(searcher, fieldname: str, text: str, within: set[int] | None) -> Scores:
+def _term_scores(searcher: Any, fieldname: str, text: str, within: set[int] | None) -> Scores:
     scorer = searcher.weighting.scorer(searcher, fieldname, text) if searcher.doc_frequency(fieldname, text) else None
     if scorer is None:
         return {}
@@ -231,7 +231,7 @@ def _length_norms(k1: float, b: float, avgfl: float) -> tuple[float, ...]:
     return tuple(k1 * ((1 - b) + b * byte_to_length(n) / avgfl) for n in range(256))
 
 
-def _blocks(matcher: W3LeafMatcher, wanted: list[int] | None = None):
+def _blocks(matcher: W3LeafMatcher, wanted: list[int] | None = None) -> Iterator[Any]:
     """The posting blocks of a term in one segment, as (document numbers, term frequencies).
 
     With ``wanted`` (sorted document numbers of the segment), only the blocks that may hold one
@@ -255,7 +255,7 @@ def _blocks(matcher: W3LeafMatcher, wanted: list[int] | None = None):
         matcher._next_block()
 
 
-def _field_lengths(leaf, fieldname: str) -> bytes:
+def _field_lengths(leaf: Any, fieldname: str) -> bytes:
     """One length byte per document of the segment, for one field (about 0.1 s per 100,000 documents, once)."""
 
     def read() -> bytes:

@@ -9,7 +9,7 @@ per process, and a commit only costs the reading of its small new segment.
 from __future__ import annotations
 
 import threading
-from typing import Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 T = TypeVar("T")
 
@@ -18,11 +18,11 @@ _BUILDING: dict[tuple[tuple[str, ...], str], threading.Lock] = {}
 _LOCK = threading.Lock()
 
 
-def _ids(leaves: Iterable) -> tuple[str, ...]:
+def _ids(leaves: Iterable[Any]) -> tuple[str, ...]:
     return tuple(leaf.segment().segment_id() for leaf in leaves)
 
 
-def per_segments(leaves: list, name: str, build: Callable[[], T]) -> T:
+def per_segments(leaves: list[Any], name: str, build: Callable[[], T]) -> T:
     """``build()`` for these segment readers' segments, once per process while they are in use."""
     key = (_ids(leaves), name)
     with _LOCK:
@@ -42,7 +42,7 @@ def per_segments(leaves: list, name: str, build: Callable[[], T]) -> T:
     return value
 
 
-def retain(leaves: list) -> None:
+def retain(leaves: list[Any]) -> None:
     """Forget what was read from segments other than these (those of the newest searcher).
 
     Searchers still open on older segments keep what they already read; only a new read of an

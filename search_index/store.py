@@ -27,7 +27,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
@@ -105,7 +105,7 @@ class IndexStore:
         # What this code can read: another schema or analysis (an upgrade) has another key, and link.
         self.key = key or f"s{SCHEMA_VERSION}-{fingerprint()}"
         self._lock = threading.Lock()
-        self._readers: dict[Path, list] = {}  # generation -> [open lock file, searchers of it]
+        self._readers: dict[Path, list[Any]] = {}  # generation -> [open lock file, searchers of it]
         self._idle: list[tuple[Path | None, Searcher]] = []  # searchers not in use, with their generation
         # The generations found damaged, and when: not reopened (each failed open leaks Whoosh's file)
         # for DAMAGED_RETRY_S, by when a rebuild has usually replaced them. Meanwhile searches are
@@ -152,7 +152,7 @@ class IndexStore:
         """Whether searches are answered by the previous generation (older results) for now."""
         return self.serving_generation() != self.current_generation()
 
-    def open(self, generation: Path | None = None):
+    def open(self, generation: Path | None = None) -> Any:
         """Open the index in use (or this generation of it); raise IndexUnavailable saying why it cannot be."""
         generation = generation or self.current_generation()
         if generation is None or not generation.is_dir():
@@ -169,13 +169,14 @@ class IndexStore:
             _release(err)
             raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}: {err}).", "corrupt") from None
 
-    def _read_meta(self, generation: Path) -> dict:
+    def _read_meta(self, generation: Path) -> dict[str, Any]:
         try:
-            return json.loads((generation / META_FILE).read_text())
+            meta: dict[str, Any] = json.loads((generation / META_FILE).read_text())
+            return meta
         except (OSError, ValueError):
             return {}
 
-    def meta(self) -> dict:
+    def meta(self) -> dict[str, Any]:
         generation = self.current_generation()
         return self._read_meta(generation) if generation else {}
 
@@ -337,8 +338,8 @@ class IndexStore:
         _close_quietly(searcher)
         generation = getattr(searcher, "_portal_generation", None)
         with self._lock:
-            entry = self._readers.get(generation)
-            if entry is None:
+            entry = self._readers.get(generation) if generation is not None else None
+            if generation is None or entry is None:
                 return
             entry[1] -= 1
             if entry[1] <= 0:
@@ -363,7 +364,7 @@ class IndexStore:
     # -- writing ------------------------------------------------------------------------
 
     @contextmanager
-    def _writing(self, timeout: float | None = None, covers: tuple[str, int] | None = None, **options) -> Iterator:
+    def _writing(self, timeout: float | None = None, covers: tuple[str, int] | None = None, **options: Any) -> Iterator[Any]:
         """A writer of the index in use: committed if the block ends normally, cancelled if it raises.
 
         ``timeout``: how long to wait for another writer (default ``writer_timeout``); then IndexBusy.
@@ -548,7 +549,7 @@ class IndexStore:
 
     def indexed_webinars(self) -> dict[int, IndexedWebinar]:
         """What the index holds per webinar: transcript id, number of cue documents, description."""
-        found: dict[int, dict] = {}
+        found: dict[int, dict[str, Any]] = {}
         with self.searching() as searcher:
             for fields in searcher.all_stored_fields():
                 if fields.get("kind") == "resource":
@@ -571,7 +572,7 @@ class IndexStore:
 
     def doc_count(self) -> int:
         with self.searching() as searcher:
-            return searcher.doc_count()
+            return int(searcher.doc_count())
 
 
 def _release(err: BaseException) -> None:
@@ -593,7 +594,7 @@ def _write_journal(generation: Path, applied: int, ahead: dict[str, int]) -> Non
 
 def _up_to_date(searcher: Searcher) -> bool:
     try:
-        return searcher.up_to_date()
+        return bool(searcher.up_to_date())
     except Exception:  # its generation was removed, or its files are damaged
         return False
 
@@ -619,7 +620,7 @@ def _close_quietly(searcher: Searcher) -> None:
         pass
 
 
-def _writer(ix, **options):
+def _writer(ix: Any, **options: Any) -> Any:
     # Separate files per segment, not Whoosh's default compound file: a reader of a compound file
     # copies each part it opens into memory (stored texts, columns), 4 to 5 times the resident
     # memory of every searching process for the same speed (bench/RESULTS.md).
@@ -629,7 +630,7 @@ def _writer(ix, **options):
 PROGRESS_EVERY = 2000
 
 
-def _in_language(fields: dict, code: str, **texts: str) -> dict:
+def _in_language(fields: dict[str, Any], code: str, **texts: str) -> dict[str, Any]:
     """Put each text in its field of this language; the French ``text`` field stores it whatever the language."""
     lang = language(code)
     if lang is not FRENCH:
@@ -642,7 +643,7 @@ def _in_language(fields: dict, code: str, **texts: str) -> dict:
     return fields
 
 
-def _add_webinar(writer, doc: WebinarDoc, progress: Callable[[int, int], None] | None = None) -> None:
+def _add_webinar(writer: Any, doc: WebinarDoc, progress: Callable[[int, int], None] | None = None) -> None:
     webinar = str(doc.webinar_id)
     themes = ",".join(doc.themes)
     transcript = str(doc.transcript_id or "")
@@ -665,7 +666,7 @@ def _add_webinar(writer, doc: WebinarDoc, progress: Callable[[int, int], None] |
             progress(done, total)
 
 
-def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int, code: str = "fr") -> None:
+def _add_cue(writer: Any, cue: CueDoc, themes: str, starts_at_ms: int, code: str = "fr") -> None:
     fields = dict(
         doc_id=f"c:{cue.cue_id}",
         kind="cue",
@@ -693,7 +694,7 @@ def _add_cue(writer, cue: CueDoc, themes: str, starts_at_ms: int, code: str = "f
     writer.add_document(**_in_language(fields, code, **texts))
 
 
-def _add_resource(writer, doc: ResourceDoc) -> None:
+def _add_resource(writer: Any, doc: ResourceDoc) -> None:
     fields = dict(
         doc_id=f"r:{doc.resource_id}",
         kind="resource",
