@@ -20,6 +20,7 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 from media_meta.cues import Chapter, CueData, ParsedTranscript, ParseWarning
 from media_meta.errors import TranscriptError
 from media_meta.normalize import Segment, join_lines, name_prefix, split_voices
+from media_meta.stored import file_size
 from media_meta.timecodes import format_vtt
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -105,7 +106,7 @@ def _decode_lines(raw: bytes, max_bytes: int) -> tuple[list[str], str | None]:
     """The file's lines, and the encoding it was converted from when it was not UTF-8."""
     if len(raw) > max_bytes:
         raise TranscriptError(
-            f"le fichier pèse {_size(len(raw))}, au-delà de la limite de {_size(max_bytes)}.",
+            f"le fichier pèse {file_size(len(raw))}, au-delà de la limite de {file_size(max_bytes)}.",
             None,
             "too_large",
         )
@@ -156,12 +157,6 @@ def _western(raw: bytes) -> tuple[str, str] | None:
 def _split(text: str) -> list[str]:
     # NUL would reach the database and the index; the spec replaces it with U+FFFD.
     return _LINE_BREAK.split(text.replace("\x00", "\ufffd"))
-
-
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} Mo".replace(".", ",")
-    return f"{max(1, round(n / 1024))} Ko"
 
 
 # -- format ----------------------------------------------------------------------------------

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-NBSP = "\u00a0"  # between a number and its unit, so that « 20 Mo » never breaks across lines
+from media_meta.stored import NBSP, file_size  # noqa: F401 (one definition, for the libraries too)
+
 
 
 def thousands(value: int) -> str:
     """``110 000``, with the narrow no-break space French puts between thousands."""
     return f"{value:,}".replace(",", "\u202f")
-
-
-def file_size(size: int | float) -> str:
-    """A size in bytes as people read it: ``850 Ko``, ``1,5 Mo``, ``20 Mo``, ``4 Go`` (binary units, French decimal comma)."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024)) if size else 0}{NBSP}Ko"
-    if size < 1024**3:
-        megabytes = f"{size / 1048576:.1f}".removesuffix(".0").replace(".", ",")
-        return f"{megabytes}{NBSP}Mo"
-    gigabytes = f"{size / 1024**3:.1f}".removesuffix(".0").replace(".", ",")
-    return f"{gigabytes}{NBSP}Go"
 
 
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")

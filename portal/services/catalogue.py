@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from media_meta.errors import MediaMetaError, TranscriptError
 from media_meta.sources import parse_media_source
+from media_meta.stored import HASH_PREFIX, stored_name
 from media_meta.timecodes import format_clock, parse_timecode
 from media_meta.vtt import parse_chapters
 from portal.extensions import db
@@ -329,7 +330,7 @@ def _apply_resource(spec: _ResourceSpec) -> bool:
     """Create or update one resource and its links; True if anything changed."""
     existing = None
     if spec.upload is not None:
-        digest = hashlib.sha256(spec.upload[0]).hexdigest()[:32]
+        digest = hashlib.sha256(spec.upload[0]).hexdigest()[:HASH_PREFIX]
         existing = db.session.scalar(select(Resource).where(Resource.file_name.startswith(digest)))
     elif spec.data.url:
         existing = db.session.scalar(select(Resource).filter_by(url=spec.data.url, file_name=None))
@@ -442,7 +443,7 @@ def store_media_file(source: Path) -> str:
     with source.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    name = digest.hexdigest()[:32] + source.suffix.lower()
+    name = stored_name(digest.hexdigest(), source.suffix)
     target_dir = Path(current_app.config["MEDIA_DIR"])
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / name

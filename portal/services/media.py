@@ -9,6 +9,7 @@ from flask import current_app
 
 from media_meta.errors import MediaProbeError
 from media_meta.probe import MediaInfo, probe
+from media_meta.stored import stored_name
 from portal.extensions import db
 from portal.formatting import file_size
 from portal.models import Webinar
@@ -32,7 +33,7 @@ def attach_upload(webinar: Webinar, upload: HashingFile | None, user=None) -> Me
         info = probe(upload.path)
     except MediaProbeError as err:
         raise MediaUploadError(f"Enregistrement refusé : {err}") from None
-    name = upload.hexdigest()[:32] + info.extension  # as every stored media file: its content names it
+    name = stored_name(upload.hexdigest(), info.extension)  # as every stored file: its content names it
     target = media_dir / name
     if not target.exists():
         os.link(upload.path, target)  # same disk: instant; the .part is removed when the request ends

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select
 
+from media_meta.stored import stored_name
 from media_meta.timecodes import format_clock
 from portal.formatting import file_size
 from portal.extensions import db
@@ -116,7 +117,7 @@ def pdf_text(raw: bytes) -> str:
 
 
 def store_file(raw: bytes, file_type: FileType) -> str:
-    name = hashlib.sha256(raw).hexdigest()[:32] + file_type.extension
+    name = stored_name(hashlib.sha256(raw).hexdigest(), file_type.extension)
     directory = Path(current_app.config["RESOURCE_DIR"])
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from media_meta.export import to_text, to_vtt
+from media_meta.stored import STORED_NAME
 from media_meta.timecodes import resolve_moment
 from portal.extensions import db
 from portal.models import Resource, Theme, Webinar
@@ -24,7 +24,6 @@ from portal.params import bounded_int
 from portal.services.transcripts import GAP_LOOKAHEAD_MS, active_cues, cue_at, TranscriptPart, part_at, part_count, transcript_part
 
 bp = Blueprint("public", __name__)
-_MEDIA_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z0-9]{2,5}$")
 
 
 def published_webinars(theme: Theme | None = None) -> list[Webinar]:
@@ -225,7 +224,7 @@ def transcript(slug: str, fmt: str):
 @bp.get("/media/<name>")
 def media(name: str):
     # Stored names are content hashes; anything else is refused before touching the disk.
-    if not _MEDIA_NAME.match(name):
+    if not STORED_NAME.match(name):
         abort(404)
     directory = Path(current_app.config["MEDIA_DIR"])
     if not (directory / name).is_file():

@@ -1,0 +1,28 @@
+"""How stored files are named and measured: by their content, never by what the uploader called them."""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"  # between a number and its unit, so that « 20 Mo » never breaks across lines
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z0-9]{2,5}$")
+HASH_PREFIX = 32  # hexadecimal digits of the SHA-256 kept in the name
+
+
+def stored_name(sha256_hex: str, extension: str) -> str:
+    """``<the first 32 hex digits of the SHA-256><.ext>``: the same content is always stored once, under one name."""
+    name = sha256_hex[:HASH_PREFIX].lower() + extension.lower()
+    if not STORED_NAME.match(name):
+        raise ValueError(f"not a stored file name: {name!r}")
+    return name
+
+
+def file_size(size: int | float) -> str:
+    """A size in bytes as people read it: ``850 Ko``, ``1,5 Mo``, ``20 Mo``, ``4 Go`` (binary units, French decimal comma)."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024)) if size else 0}{NBSP}Ko"
+    if size < 1024**3:
+        megabytes = f"{size / 1048576:.1f}".removesuffix(".0").replace(".", ",")
+        return f"{megabytes}{NBSP}Mo"
+    gigabytes = f"{size / 1024**3:.1f}".removesuffix(".0").replace(".", ",")
+    return f"{gigabytes}{NBSP}Go"
