@@ -41,6 +41,11 @@ class MediaSource:
     def is_audio(self) -> bool:
         return bool(self.media_type and self.media_type.startswith("audio/"))
 
+    @property
+    def stored(self) -> str:
+        """What the database keeps: the id, address or file name; for PeerTube its canonical watch address."""
+        return f"https://{self.host}/w/{self.src}" if self.kind == "peertube" else self.src
+
 
 def media_type_for(name: str) -> str | None:
     suffix = PurePosixPath(name.lower()).suffix
@@ -154,5 +159,5 @@ def external_watch_url(source: MediaSource, start_ms: int = 0) -> str | None:
     if source.kind == "vimeo":
         return f"https://vimeo.com/{source.src}#t={start_s}s"
     if source.kind == "peertube":
-        return f"https://{source.host}/w/{source.src}?start={start_s}s"
+        return f"{source.stored}?start={start_s}s"
     return None

@@ -247,12 +247,9 @@ def _validate_media(raw: Any, where: str, base_dir: Path, values: dict[str, Any]
     except MediaMetaError as err:
         raise CatalogueError(f"{where}.media : {err}") from None
     values.update(media_kind=source.kind, media_type=source.media_type)
-    if source.kind == "peertube":
-        values["media_src"] = f"https://{source.host}/w/{source.src}"
-    elif source.kind != "file":
-        values["media_src"] = source.src
-    else:
+    if source.kind == "file":
         return _catalogue_file(source.src, f"{where}.media.src", base_dir)
+    values["media_src"] = source.stored
     return None
 
 

@@ -18,6 +18,7 @@ from portal.models import Resource, ResourceLink, Theme, Webinar
 from portal.services.indexing import ensure_index, get_store, index_unavailable
 from portal.services.synonyms import search_groups as synonym_groups
 from portal.services.transcripts import CueLine, active_cues
+from portal.services.webinars import find_published
 from search_index.analysis import language
 from search_index.query import SearchRequest, SearchResult, highlight, match_spans, search, search_within
 from search_index.store import IndexUnavailable
@@ -81,7 +82,7 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
     page.speaker = (args.get("speaker") or "").strip()[:200] or None
     webinar = within
     if webinar is None and args.get("webinar"):
-        webinar = db.session.scalar(select(Webinar).filter_by(slug=args.get("webinar"), published=True))
+        webinar = find_published(args.get("webinar"))
         if webinar is None:
             page.notices.append(f"Webinaire inconnu « {args.get('webinar')} » : filtre ignoré.")
     page.webinar = webinar

@@ -46,6 +46,13 @@ class WebinarFormError(ValueError):
         self.errors = errors
 
 
+def find_published(slug: object) -> Webinar | None:
+    """The published webinar of this slug (a visitor never reaches another), or None."""
+    if not isinstance(slug, str) or not slug:
+        return None
+    return db.session.scalar(select(Webinar).filter_by(slug=slug, published=True))
+
+
 def form_values(webinar: Webinar) -> dict:
     """The webinar as the form shows it."""
     return {
@@ -107,7 +114,7 @@ def save_webinar(webinar: Webinar | None, data: WebinarData) -> Webinar:  # noqa
             fail("media_src", str(err))
         else:
             media_kind, media_type = source.kind, source.media_type
-            media_src = f"https://{source.host}/w/{source.src}" if source.kind == "peertube" else source.src
+            media_src = source.stored
             if source.kind == "file" and (webinar is None or webinar.media_src != source.src):
                 fail(
                     "media_src",

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from media_meta.clips import ClipError
 from portal import links
-from portal.extensions import db
-from portal.models import Webinar
 from portal.ratelimit import limited
 from portal.services import clips
 from portal.services.search import page_as_json, run_search, search_webinar, within_as_json
+from portal.services.webinars import find_published
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -27,7 +25,7 @@ def search():
 @limited("search", "SEARCH_RATE_PER_MINUTE")
 def search_in_webinar(slug: str):
     """The lines of one recording that match ``q``, in time order, with where to mark them."""
-    webinar = db.session.scalar(select(Webinar).filter_by(slug=slug, published=True))
+    webinar = find_published(slug)
     if webinar is None:
         return _error(404, "Ce webinaire n'existe pas ou n'est pas publié.")
     return jsonify(within_as_json(webinar, search_webinar(webinar, request.args.get("q", ""))))
@@ -36,7 +34,7 @@ def search_in_webinar(slug: str):
 @bp.get("/webinars/<slug>")
 def webinar(slug: str):
     """A published recording: what describes it, its chapters and its content notes (times in milliseconds)."""
-    found = db.session.scalar(select(Webinar).filter_by(slug=slug, published=True))
+    found = find_published(slug)
     if found is None:
         return _error(404, "Ce webinaire n'existe pas ou n'est pas publié.")
     return jsonify(
@@ -76,7 +74,7 @@ def create_clip():
     for name in ("webinar", "title", "note"):
         if data.get(name) is not None and not isinstance(data.get(name), str):
             return _error(422, f"« {name} » doit être un texte.", name)
-    webinar = db.session.scalar(select(Webinar).filter_by(slug=data.get("webinar") or "", published=True))
+    webinar = find_published(data.get("webinar"))
     if webinar is None:
         return _error(422, "Webinaire inconnu ou non publié.", "webinar")
     try:

@@ -15,6 +15,7 @@ from media_meta.timecodes import resolve_moment
 from portal.extensions import db
 from portal.models import Resource, Theme, Webinar
 from portal.services.clips import collections_of, parse_segment
+from portal.services.webinars import find_published
 from portal.forms import ErrorReportForm
 from portal.services import findable, reports
 from portal.services.content_notes import note_at, notes_by_first_line
@@ -34,7 +35,7 @@ def published_webinars(theme: Theme | None = None) -> list[Webinar]:
 
 
 def get_published_webinar(slug: str) -> Webinar:
-    webinar = db.session.scalar(select(Webinar).filter_by(slug=slug, published=True))
+    webinar = find_published(slug)
     if webinar is None:
         abort(404, "Ce webinaire n'existe pas ou n'est pas publié.")
     return webinar

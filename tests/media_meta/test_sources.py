@@ -63,3 +63,13 @@ def test_vimeo_and_peertube_embeds():
         "https://video.example.org/videos/embed/9c9de5e8-0a1e-484a-b099-e80766180a6d?api=1&warningTitle=0&start=90s&stop=120s"
     )
     assert embed_url(parse_media_source("file", "a.mp3")) is None
+
+
+def test_what_is_stored_is_the_canonical_address_whatever_form_was_given():
+    from media_meta.sources import external_watch_url
+
+    for given in ("https://video.example.org/videos/watch/9c9de5e8-0a1e-484a-b099-e80766180a6d", "https://video.example.org/w/9c9de5e8-0a1e-484a-b099-e80766180a6d"):
+        source = parse_media_source("peertube", given)
+        assert source.stored == "https://video.example.org/w/9c9de5e8-0a1e-484a-b099-e80766180a6d"
+        assert external_watch_url(source, 90_000) == source.stored + "?start=90s"
+    assert parse_media_source("youtube", "https://youtu.be/dQw4w9WgXcQ").stored == "dQw4w9WgXcQ"
