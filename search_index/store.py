@@ -286,6 +286,31 @@ class IndexStore:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    @contextmanager
+    def serialized(self, key: str, timeout: float) -> Iterator[bool]:
+        """Whether this process may now write the documents of ``key`` (a webinar "w<id>", a resource
+        "r<id>"): one writer of them at a time across the processes and threads of this folder, waiting
+        ``timeout`` seconds at most. Each writer then reads the database after the previous one wrote,
+        so that a state read earlier never lands last."""
+        if not key.isalnum():
+            raise ValueError(f"keys are letters and digits: {key!r}")
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / f".writes-{key}.lock", "a+") as handle:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError:
+                    if time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(0.02)
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def _checkout(self) -> Searcher:
         generation = self.serving_generation()
         if generation is not None and generation != self.current_generation() and not self._readers.get(generation):

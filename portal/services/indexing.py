@@ -190,7 +190,20 @@ def webinar_changed(webinar: Webinar) -> None:
     if has_request_context() and webinar.published and _cue_count(webinar) > current_app.config["INDEX_IN_REQUEST_CUES"]:
         start_background_catch_up()
         return
-    _follow(webinar.slug, lambda wait, covers: _write_webinar(webinar, wait, covers), webinar_id=webinar.id)
+    _follow(webinar.slug, _webinar_write(webinar.id), webinar_id=webinar.id)
+
+
+def _webinar_write(webinar_id: int) -> Callable[[float | None, tuple[str, int]], None]:
+    """Write one webinar's documents as the database has it when the write starts (gone: removed)."""
+
+    def write(wait: float | None, covers: tuple[str, int]) -> None:
+        webinar = db.session.get(Webinar, webinar_id)
+        if webinar is None:
+            get_store().delete_webinar(webinar_id, timeout=wait, covers=covers)
+        else:
+            _write_webinar(webinar, wait, covers)
+
+    return write
 
 
 def _write_webinar(webinar: Webinar, wait: float | None = None, covers: tuple[str, int] | None = None) -> None:
@@ -201,38 +214,51 @@ def _write_webinar(webinar: Webinar, wait: float | None = None, covers: tuple[st
 
 
 def webinar_deleted(webinar_id: int) -> None:
-    _follow(
-        f"deleted webinar {webinar_id}",
-        lambda wait, covers: get_store().delete_webinar(webinar_id, timeout=wait, covers=covers),
-        webinar_id=webinar_id,
-    )
+    _follow(f"deleted webinar {webinar_id}", _webinar_write(webinar_id), webinar_id=webinar_id)
+
+
+def _resource_write(resource_id: int) -> Callable[[float | None, tuple[str, int]], None]:
+    def write(wait: float | None, covers: tuple[str, int]) -> None:
+        resource = db.session.get(Resource, resource_id)
+        if resource is None:
+            get_store().delete_resource(resource_id, timeout=wait, covers=covers)
+        else:
+            get_store().replace_resource(resource_doc(resource), timeout=wait, covers=covers)
+
+    return write
 
 
 def resource_changed(resource: Resource) -> None:
-    doc = resource_doc(resource)
-    _follow(f"resource {resource.id}", lambda wait, covers: get_store().replace_resource(doc, timeout=wait, covers=covers), resource_id=resource.id)
+    _follow(f"resource {resource.id}", _resource_write(resource.id), resource_id=resource.id)
 
 
 def resource_deleted(resource_id: int) -> None:
-    _follow(
-        f"deleted resource {resource_id}",
-        lambda wait, covers: get_store().delete_resource(resource_id, timeout=wait, covers=covers),
-        resource_id=resource_id,
-    )
+    _follow(f"deleted resource {resource_id}", _resource_write(resource_id), resource_id=resource_id)
 
 
 def _follow(what: str, write: Callable[[float | None, tuple[str, int]], None], **task: int) -> bool:
     """Make the index follow a change just committed (its journal row written in the same transaction).
 
-    Every index write goes through here. In a request it waits a moment at most for another writer
+    Every index write goes through here. One writer of a webinar's (or resource's) documents at a
+    time per node, each reading the database once the previous one has written: a catch-up that read
+    a webinar before its deletion cannot put it back after. In a request it waits a moment at most
     (a long update, a rebuild), then leaves the change to the background catch-up: the person never
     waits long and never sees an error for a change that was saved. On the command line it waits
     the configured time. True when the index has the change.
     """
     in_request = has_request_context()
-    wait = min(REQUEST_LOCK_WAIT_S, get_store().writer_timeout) if in_request else None
-    covers = (_key(**task), _last_task(**task))  # read before the write reads the database
-    if _apply(what, lambda: write(wait, covers)):
+    store = get_store()
+    wait = min(REQUEST_LOCK_WAIT_S, store.writer_timeout) if in_request else store.writer_timeout
+    key = _key(**task)
+
+    def update() -> None:
+        with store.serialized(key, wait) as mine:
+            if not mine:
+                raise IndexBusy(f"another process was writing {key} for more than {wait:g} s")
+            db.session.commit()  # what is read next is the latest committed state (SQLite reads a snapshot per transaction)
+            write(wait if in_request else None, (key, _last_task(**task)))  # the journal read before the documents
+
+    if _apply(what, update):
         return True
     if in_request:
         start_background_catch_up()
@@ -356,15 +382,8 @@ def _apply_key(key: str) -> bool:
         return True
     number = int(key[1:])
     if key[0] == "w":
-        webinar = db.session.get(Webinar, number)
-        if webinar is None:
-            return _follow(f"deleted webinar {number}", lambda wait, covers: get_store().delete_webinar(number, timeout=wait, covers=covers), webinar_id=number)
-        return _follow(webinar.slug, lambda wait, covers: _write_webinar(webinar, wait, covers), webinar_id=number)
-    resource = db.session.get(Resource, number)
-    if resource is None:
-        return _follow(f"deleted resource {number}", lambda wait, covers: get_store().delete_resource(number, timeout=wait, covers=covers), resource_id=number)
-    doc = resource_doc(resource)
-    return _follow(f"resource {number}", lambda wait, covers: get_store().replace_resource(doc, timeout=wait, covers=covers), resource_id=number)
+        return _follow(f"webinar {number}", _webinar_write(number), webinar_id=number)
+    return _follow(f"resource {number}", _resource_write(number), resource_id=number)
 
 
 def maybe_catch_up() -> None:

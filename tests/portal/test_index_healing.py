@@ -223,3 +223,42 @@ def test_while_the_index_is_damaged_and_not_yet_rebuilt_searches_are_answered_by
         indexing.rebuild()
         assert not indexing.get_store().serving_previous()
         assert indexing.check() == []
+
+
+def test_a_write_that_read_a_webinar_before_its_deletion_cannot_put_it_back_after(demo_app):
+    """A catch-up reads a webinar, then is slow to write it; meanwhile the webinar is deleted and its
+    deletion applied. The writes of one webinar take turns: the deletion waits, so it lands last."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Webinar
+    from portal.services.webinars import delete_webinar
+
+    with demo_app.app_context():
+        webinar_id = db.session.scalar(select(Webinar.id).filter_by(slug="session-2-loi"))
+    read, go_on = threading.Event(), threading.Event()
+
+    def slow_catch_up() -> None:
+        with demo_app.app_context():
+            def write(wait, covers):
+                webinar = db.session.get(Webinar, webinar_id)
+                doc = indexing.webinar_doc(webinar)  # read before the deletion
+                read.set()
+                go_on.wait(10)
+                indexing.get_store().replace_webinar(doc, timeout=wait, covers=covers)
+
+            indexing._follow("slow catch-up", write, webinar_id=webinar_id)
+            db.session.remove()
+
+    thread = threading.Thread(target=slow_catch_up)
+    thread.start()
+    assert read.wait(10)
+    with demo_app.app_context():
+        deleting = threading.Timer(0.3, go_on.set)  # the slow write goes on while the deletion waits its turn
+        deleting.start()
+        delete_webinar(db.session.get(Webinar, webinar_id))
+        deleting.join()
+    thread.join(10)
+    with demo_app.app_context():
+        assert webinar_id not in indexing.get_store().indexed_webinars()
+        assert indexing.check() == []
