@@ -16,7 +16,6 @@ import argparse
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,16 +25,12 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from webclient import free_port, multipart
+
 HERE = Path(__file__).resolve().parent.parent
 EMAIL, PASSWORD = "admin@example.org", "une phrase de passe pour le banc d'essai"
 WORDS = ("la plateforme doit retirer le contenu haineux signalé par la victime ou par une association "
          "agréée et conserver les preuves du harcèlement").split()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def transcript(cues: int) -> bytes:
@@ -51,14 +46,6 @@ def transcript(cues: int) -> bytes:
         voice = "<v Intervenante>" if i % 10 == 0 else ""
         lines += [f"{h:02d}:{m:02d}:{s:02d}.000 --> {h:02d}:{m:02d}:{s:02d}.900", f"{voice}{' '.join(words)}.", ""]
     return "\n".join(lines).encode()
-
-
-def multipart(fields: dict[str, str], name: str, filename: str, data: bytes) -> tuple[bytes, str]:
-    boundary = "----bench" + os.urandom(8).hex()
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()]
-    head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\nContent-Type: text/vtt\r\n\r\n'
-    parts.append(head.encode() + data + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def main() -> None:
