@@ -24,10 +24,18 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def json_error(code: int, message: str, field: str | None = None):
+    """The one JSON error body: ``{"error": {"status", "message"[, "field"]}}``, with its status."""
+    error: dict[str, object] = {"status": code, "message": message}
+    if field:
+        error["field"] = field
+    return jsonify({"error": error}), code
+
+
 def render_error(code: int, message: str | None = None):
     message = message or MESSAGES.get(code, MESSAGES[500])
     if _wants_json():
-        return jsonify({"error": {"status": code, "message": message}}), code
+        return json_error(code, message)
     return render_template("errors/error.html", code=code, message=message), code
 
 

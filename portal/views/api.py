@@ -10,6 +10,7 @@ from portal import links
 from portal.ratelimit import limited
 from portal.services import clips
 from portal.services.search import page_as_json, run_search, search_webinar, within_as_json
+from portal.errors import json_error
 from portal.services.webinars import find_published
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -54,10 +55,7 @@ def webinar(slug: str):
 
 
 def _error(status: int, message: str, field: str | None = None):
-    body = {"error": {"status": status, "message": message}}
-    if field:
-        body["error"]["field"] = field
-    return jsonify(body), status
+    return json_error(status, message, field)
 
 
 @bp.post("/clips")

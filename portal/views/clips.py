@@ -15,6 +15,7 @@ from media_meta.clips import ClipError
 from media_meta.errors import TimecodeError
 from media_meta.timecodes import parse_timecode
 from portal import links
+from portal.errors import json_error
 from portal.extensions import db
 from portal.forms import ActionForm
 from portal.models import Clip, Collection, Webinar
@@ -419,7 +420,7 @@ def embed_clip(code: str):
 @bp.get("/oembed")
 def oembed():
     if (request.args.get("format") or "json") != "json":  # the oEmbed answer to other formats is 501
-        return jsonify({"error": "Seul le format json est proposé."}), 501
+        return json_error(501, "Seul le format json est proposé.")
     try:
         target = urlsplit(request.args.get("url", ""))
         netloc = target.netloc

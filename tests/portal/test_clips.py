@@ -145,7 +145,8 @@ def test_oembed(people):
     assert f'src="http://localhost/embed/c/{code}"' in data["html"] and data["provider_name"] == "VoxPublic"
     segment = client.get("/oembed", query_string={"url": "http://localhost/webinars/session-2-loi?start=60&end=90"}).get_json()
     assert "embed/session-2-loi?start=60&amp;end=90" in segment["html"] or "embed/session-2-loi?start=60&end=90" in segment["html"]
-    assert client.get("/oembed", query_string={"url": f"http://localhost/c/{code}", "format": "xml"}).status_code == 501
+    refused = client.get("/oembed", query_string={"url": f"http://localhost/c/{code}", "format": "xml"})
+    assert refused.status_code == 501 and refused.get_json() == {"error": {"status": 501, "message": "Seul le format json est proposé."}}
     assert client.get("/oembed", query_string={"url": "http://evil.example/c/" + code}).status_code == 404
     assert client.get("/oembed", query_string={"url": "http://localhost/c/zzzzzzzz"}).status_code == 404
 
