@@ -63,6 +63,16 @@ def wait_until(check, timeout: float = FOLLOW_S) -> float:
     return time.monotonic() - started
 
 
+def demo_on_two_nodes(nodes):
+    """Node A with the demo catalogue imported, node B started after and caught up."""
+    a = nodes("a")
+    cli(a, "init")
+    cli(a, "load-demo")
+    b = nodes("b")
+    wait_until(lambda: hits(b, '"porter plainte"') >= 10)
+    return a, b
+
+
 def in_step(app) -> bool:
     """Whether this node's index has every change of the journal and matches the database."""
     with app.app_context():
@@ -112,11 +122,7 @@ def test_changes_made_on_one_node_are_searchable_on_the_other(nodes, tmp_path):
 
 
 def test_a_failed_transaction_leaves_no_journal_row_and_no_index_change(nodes):
-    a = nodes("a")
-    cli(a, "init")
-    cli(a, "load-demo")
-    b = nodes("b")
-    wait_until(lambda: hits(b, '"porter plainte"') >= 10)
+    a, b = demo_on_two_nodes(nodes)
     with a.app_context():
         before = db.session.scalar(select(IndexTask.id).order_by(IndexTask.id.desc()).limit(1))
         webinar = db.session.scalar(select(Webinar).filter_by(slug="session-1-algorithmes"))
@@ -139,11 +145,7 @@ def test_a_failed_transaction_leaves_no_journal_row_and_no_index_change(nodes):
 
 
 def test_a_node_behind_the_pruned_journal_rebuilds_and_one_ahead_of_a_restored_journal_too(nodes):
-    a = nodes("a")
-    cli(a, "init")
-    cli(a, "load-demo")
-    b = nodes("b")
-    wait_until(lambda: hits(b, '"porter plainte"') >= 10)
+    a, b = demo_on_two_nodes(nodes)
     indexing.stop_following(b)  # B stops (a node switched off for the night)
     with a.app_context():
         from portal.services.webinars import set_published
@@ -174,11 +176,7 @@ def test_a_node_behind_the_pruned_journal_rebuilds_and_one_ahead_of_a_restored_j
 
 
 def test_a_reindex_on_one_node_makes_the_others_check_their_index(nodes):
-    a = nodes("a")
-    cli(a, "init")
-    cli(a, "load-demo")
-    b = nodes("b")
-    wait_until(lambda: hits(b, '"porter plainte"') >= 10)
+    a, b = demo_on_two_nodes(nodes)
     with b.app_context():
         indexing.get_store().delete_document("w:1")  # B's index lost a document (a disk fault, say)
         assert indexing.check() != []
