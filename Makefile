@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app portal
 
-.PHONY: setup db run test lint demo-media bench clean
+.PHONY: setup db run test lint demo-media bench clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,6 +14,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+	@$(BIN)/python -m portal.i18n  # the translations (portal/translations/*/LC_MESSAGES/*.po), compiled when changed
+
+# After changing a message in the code or a template: extract them all and update the catalogues
+# (then translate the new English entries; tests/portal/test_i18n.py says which are missing).
+messages: setup
+	$(BIN)/pybabel -q extract -F babel.cfg --add-location=file --sort-output --omit-header -w 120 -o portal/translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel-js.cfg -k portalT --add-location=file --sort-output --omit-header -w 120 -o portal/translations/js.pot .
+	$(BIN)/pybabel -q update -i portal/translations/messages.pot -d portal/translations -D messages --no-fuzzy-matching --ignore-obsolete -w 120
+	$(BIN)/pybabel -q update -i portal/translations/js.pot -d portal/translations -D js --no-fuzzy-matching --ignore-obsolete -w 120
 
 db: setup
 	$(FLASK) db upgrade

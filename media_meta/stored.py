@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from media_meta.i18n import _
+
 NBSP = "\u00a0"  # between a number and its unit, so that « 20 Mo » never breaks across lines
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z0-9]{2,5}$")
 HASH_PREFIX = 32  # hexadecimal digits of the SHA-256 kept in the name
@@ -18,11 +20,12 @@ def stored_name(sha256_hex: str, extension: str) -> str:
 
 
 def file_size(size: int | float) -> str:
-    """A size in bytes as people read it: ``850 Ko``, ``1,5 Mo``, ``20 Mo``, ``4 Go`` (binary units, French decimal comma)."""
+    """A size in bytes as people read it: ``850 Ko``, ``1,5 Mo``, ``20 Mo``, ``4 Go`` (binary units; in
+    English ``1.5 MB``: the unit and the decimal mark come from the translation)."""
     if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024)) if size else 0}{NBSP}Ko"
-    if size < 1024**3:
-        megabytes = f"{size / 1048576:.1f}".removesuffix(".0").replace(".", ",")
-        return f"{megabytes}{NBSP}Mo"
-    gigabytes = f"{size / 1024**3:.1f}".removesuffix(".0").replace(".", ",")
-    return f"{gigabytes}{NBSP}Go"
+        return _("%(size)s\u00a0Ko", size=max(1, round(size / 1024)) if size else 0)
+    unit, amount = ("Mo", size / 1048576) if size < 1024**3 else ("Go", size / 1024**3)
+    whole, tenth = divmod(round(amount * 10), 10)
+    if unit == "Mo":
+        return _("%(whole)s,%(tenth)s\u00a0Mo", whole=whole, tenth=tenth) if tenth else _("%(size)s\u00a0Mo", size=whole)
+    return _("%(whole)s,%(tenth)s\u00a0Go", whole=whole, tenth=tenth) if tenth else _("%(size)s\u00a0Go", size=whole)

@@ -49,13 +49,14 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from portal import auth, delivery, errors, metrics, security, templating, uploads
+    from portal import auth, delivery, errors, i18n, metrics, security, templating, uploads
     from portal.cli import register_cli
     from portal.services import indexing
-    from portal.views import admin, api, clips, feeds, health, public, resources, search
+    from portal.views import admin, api, clips, feeds, health, language, public, resources, search
     from portal.views import auth as auth_views
     from portal.views.admin import content_notes, editor, media, reports, synonyms
 
+    i18n.init_app(app)
     auth.init_app(app)
     templating.init_app(app)
     security.init_app(app)
@@ -74,6 +75,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(resources.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(language.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(editor.bp)
     uploads.init_app(app)

@@ -191,7 +191,7 @@ def check_links_command(timeout: float) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def backup_command(folder: Path) -> None:
     """Copy the database, media and resource files into FOLDER (new or empty), while the site runs."""
-    from portal.formatting import file_size
+    from media_meta.stored import file_size
     from portal.services.backups import BackupError, create_backup
 
     try:

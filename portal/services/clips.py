@@ -14,7 +14,7 @@ from media_meta.timecodes import format_clock, parse_timecode
 from portal.extensions import db
 from portal.models import Clip, Collection, CollectionItem, Cue, User, Webinar, utcnow
 from portal.services import audit
-from portal.formatting import french_date
+from portal.i18n import long_date
 
 TRASH_DAYS = 30  # a deleted clip or collection can be restored this long, then it is erased
 TITLE_MAX = 200
@@ -223,7 +223,7 @@ def citation(clip: Clip, url: str) -> str:
     """``<Organisation>, <session title>, <date>, 12:34–14:44, <url>``, ready to paste."""
     organisation = current_app.config["ORGANISATION_NAME"]
     title = clip.webinar.title if clip.webinar else clip.webinar_title
-    date = french_date(clip.webinar.local_start, with_time=False) if clip.webinar else ""
+    date = long_date(clip.webinar.local_start, with_time=False) if clip.webinar else ""
     parts = [organisation, f"« {title} »", date, f"{format_clock(clip.start_ms)}–{format_clock(clip.end_ms)}", url]
     return ", ".join(p for p in parts if p)
 

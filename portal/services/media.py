@@ -11,7 +11,7 @@ from media_meta.errors import MediaProbeError
 from media_meta.probe import MediaInfo, probe
 from media_meta.stored import stored_name
 from portal.extensions import db
-from portal.formatting import file_size
+from media_meta.stored import file_size
 from portal.models import Webinar
 from portal.services import audit
 from portal.uploads import INCOMING, HashingFile, remove_stale_parts

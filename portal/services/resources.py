@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from media_meta.stored import stored_name
 from media_meta.timecodes import format_clock
-from portal.formatting import file_size
+from media_meta.stored import file_size
 from portal.extensions import db
 from portal.models import RESOURCE_KINDS, Resource, ResourceLink, Theme, Webinar
 from portal.services import audit, units

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from portal.auth import admins_only
-from portal.formatting import file_size
+from media_meta.stored import file_size
 from portal.forms import ActionForm
 from portal.services import media as service
 from portal.views.admin import webinar_or_404

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from media_meta.errors import TranscriptError
 from portal.extensions import db
-from portal.formatting import thousands
+from flask_babel import format_number
 from portal.forms import (
     ActionForm,
     ConfirmUploadForm,
@@ -102,7 +102,7 @@ def transcript_confirm(webinar_id: int):
     except VersionConflict as err:
         flash(str(err), "error")
         return redirect(url_for("admin.transcripts", webinar_id=webinar.id))
-    lines = thousands(result.transcript.cue_count)
+    lines = format_number(result.transcript.cue_count)
     if indexing.pending(webinar) is None:
         flash(f"Version {result.transcript.version} active ({lines} répliques) ; la recherche est à jour.", "success")
     else:

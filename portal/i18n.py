@@ -1,0 +1,123 @@
+"""The interface's language (Flask-Babel): French by default and as the reference, English next.
+
+A visitor's explicit choice (the header's switch, kept in a cookie, no account needed) wins, then the
+browser's ``Accept-Language``, then French. Messages are written in French in the code and the
+templates (the msgids); ``portal/translations/en`` holds the English catalogues: ``messages`` for the
+pages and the Python code, ``js`` for the scripts (sent to them by :func:`js_catalogue`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from babel import dates
+from babel.support import Translations
+from flask import Flask, Response, g, has_request_context, request
+from flask_babel import Babel, format_decimal, format_number, get_locale, gettext
+from markupsafe import Markup
+
+import media_meta.i18n
+import search_index.i18n
+
+LANGUAGES = {"fr": "Français", "en": "English"}
+DEFAULT_LANGUAGE = "fr"
+COOKIE = "langue"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+
+babel = Babel()
+
+
+def select_language() -> str:
+    """The cookie's choice, then the browser's preference, then French."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    g.language_negotiated = True  # the response varies by Accept-Language and Cookie
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
+
+
+def language() -> str:
+    """The current page's language code (``fr``, ``en``): ``<html lang>``, feeds, JSON-LD."""
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_language, default_locale=DEFAULT_LANGUAGE,
+                   default_translation_directories=str(TRANSLATIONS_DIR), default_timezone=app.config["DEFAULT_TIMEZONE"])
+    # The libraries' sentences are translated through the same catalogue (French outside a request).
+    media_meta.i18n.install(gettext)
+    search_index.i18n.install(gettext)
+    # {% trans %} blocks are written across lines like the HTML around them: their whitespace is collapsed.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(language=language, languages=LANGUAGES, js_catalogue=js_catalogue)
+    app.jinja_env.filters.update(long_date=long_date, number=format_number, decimal=format_decimal)
+
+    @app.after_request
+    def _vary(response: Response) -> Response:
+        if getattr(g, "language_negotiated", False):
+            response.vary.add("Accept-Language")
+            response.vary.add("Cookie")
+            response.headers.setdefault("Content-Language", language())
+        return response
+
+
+def long_date(value: datetime, with_time: bool = True) -> str:
+    """``mardi 26 mars 2024 à 12:30`` / ``Tuesday, March 26, 2024 at 12:30 PM``, in the value's own time zone
+    (a webinar's, given by the caller), never shifted to the visitor's."""
+    locale = get_locale() or DEFAULT_LANGUAGE
+    day = dates.format_date(value, "full", locale=locale)
+    if not with_time:
+        return day
+    return gettext("%(date)s à %(time)s", date=day, time=dates.format_time(value, "short", tzinfo=value.tzinfo, locale=locale))
+
+
+_js_catalogues: dict[str, tuple[float, str]] = {}
+
+
+def js_catalogue() -> Markup:
+    """The scripts' messages in the page's language, as JSON for ``<script type="application/json">``.
+
+    Empty in French: the scripts' own strings are the French reference.
+    """
+    code = language()
+    mo = TRANSLATIONS_DIR / code / "LC_MESSAGES" / "js.mo"
+    if code == DEFAULT_LANGUAGE or not mo.exists():
+        return Markup("{}")
+    mtime = mo.stat().st_mtime
+    cached = _js_catalogues.get(code)
+    if cached is None or cached[0] != mtime:
+        with mo.open("rb") as handle:
+            catalogue = Translations(handle, domain="js")
+        entries = {key: value for key, value in catalogue._catalog.items() if isinstance(key, str) and key}
+        # "</" never closes the script element it is in.
+        cached = (mtime, json.dumps(entries, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"))
+        _js_catalogues[code] = cached
+    return Markup(cached[1])
+
+
+def compile_catalogues(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
+    """Compile each ``.po`` whose ``.mo`` is missing or older (``make setup`` and the tests call it)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for po in sorted(directory.glob("*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalogue = read_po(source)
+        with mo.open("wb") as target:
+            write_mo(target, catalogue)  # fuzzy entries are left out: they wait for a translator
+        written.append(mo)
+    return written
+
+
+if __name__ == "__main__":
+    for path in compile_catalogues():
+        print(f"compiled {path.relative_to(TRANSLATIONS_DIR.parent.parent)}")
