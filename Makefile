@@ -16,13 +16,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 	@$(BIN)/python -m portal.i18n  # the translations (portal/translations/*/LC_MESSAGES/*.po), compiled when changed
 
-# After changing a message in the code or a template: extract them all and update the catalogues
-# (then translate the new English entries; tests/portal/test_i18n.py says which are missing).
+# After changing a message in the code, a template or a script: extract them all and update each
+# language's catalogues (then translate the new entries; tests/portal/test_i18n.py names the missing ones).
 messages: setup
-	$(BIN)/pybabel -q extract -F babel.cfg --add-location=file --sort-output --omit-header -w 120 -o portal/translations/messages.pot .
-	$(BIN)/pybabel -q extract -F babel-js.cfg -k portalT --add-location=file --sort-output --omit-header -w 120 -o portal/translations/js.pot .
-	$(BIN)/pybabel -q update -i portal/translations/messages.pot -d portal/translations -D messages --no-fuzzy-matching --ignore-obsolete -w 120
-	$(BIN)/pybabel -q update -i portal/translations/js.pot -d portal/translations -D js --no-fuzzy-matching --ignore-obsolete -w 120
+	$(BIN)/python -m portal.i18n update
 
 db: setup
 	$(FLASK) db upgrade

@@ -13,6 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 from babel import dates
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS
 from babel.support import Translations
 from flask import Flask, Response, g, has_request_context, request
 from flask_babel import Babel, format_decimal, format_number, get_locale, gettext
@@ -118,6 +120,49 @@ def compile_catalogues(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
     return written
 
 
+# Where each domain's messages are marked (the mapping files at the top of the repository).
+DOMAINS = {"messages": ("babel.cfg", ()), "js": ("babel-js.cfg", ("portalT",))}
+
+
+def extract_messages(domain: str) -> Catalog:
+    """Every message marked in the code, templates or scripts of ``domain``, as a fresh catalogue."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    root = TRANSLATIONS_DIR.parent.parent
+    mapping_file, keywords = DOMAINS[domain]
+    with (root / mapping_file).open(encoding="utf-8") as config:
+        method_map, options_map = parse_mapping_cfg(config, mapping_file)
+    catalogue = Catalog(domain=domain, fuzzy=False)
+    all_keywords = dict(DEFAULT_KEYWORDS) | {"_l": None} | {name: None for name in keywords}
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(root), method_map, options_map, keywords=all_keywords, comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
+    ):
+        catalogue.add(message, None, [(filename, None)], auto_comments=comments, context=context)
+    return catalogue
+
+
+def update_catalogues() -> None:
+    """``make messages``: extract every domain and bring each language's ``.po`` up to date with it."""
+    from babel.messages.pofile import read_po, write_po
+
+    for domain in DOMAINS:
+        template = extract_messages(domain)
+        for po in sorted(TRANSLATIONS_DIR.glob(f"*/LC_MESSAGES/{domain}.po")):
+            with po.open("rb") as source:
+                catalogue = read_po(source, locale=po.parent.parent.name, domain=domain)
+            catalogue.update(template, no_fuzzy_matching=True)
+            catalogue.obsolete.clear()
+            with po.open("wb") as target:
+                write_po(target, catalogue, width=120, sort_output=True, include_lineno=False)
+            missing = sum(1 for message in catalogue if message.id and (not message.string or message.fuzzy))
+            print(f"{po.relative_to(TRANSLATIONS_DIR.parent.parent)}: {len(catalogue)} messages, {missing} to translate")
+
+
 if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["update"]:
+        update_catalogues()
     for path in compile_catalogues():
         print(f"compiled {path.relative_to(TRANSLATIONS_DIR.parent.parent)}")

@@ -31,6 +31,14 @@ SAMPLE_VTT = """WEBVTT
 """
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """The English catalogues, compiled from their .po as ``make setup`` does (a run without make too)."""
+    from portal.i18n import compile_catalogues
+
+    compile_catalogues()
+
+
 def _make_app(tmp_path: Path, **overrides):
     return create_app(
         "testing",

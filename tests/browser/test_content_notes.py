@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import open_context, wait_until
 
 pytestmark = pytest.mark.browser
 PLAYER = "document.getElementById('player')"
@@ -24,7 +24,7 @@ def noted(demo_app):
 
 
 def test_playback_reaching_a_noted_passage_offers_to_skip_it(browser, live_server, noted):
-    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
+    context = open_context(browser, live_server, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto("/webinars/session-2-loi?t=0:50")
     wait_until(page, "document.querySelector('.watch').getAttribute('data-player-ready') === 'true'")
@@ -49,7 +49,7 @@ def test_playback_reaching_a_noted_passage_offers_to_skip_it(browser, live_serve
 
 
 def test_without_javascript_landing_inside_the_passage_says_so_and_the_link_skips(browser, live_server, noted):
-    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    context = open_context(browser, live_server, java_script_enabled=False)
     page = context.new_page()
     page.goto("/webinars/session-2-loi?t=1:10")
     assert page.locator("#content-note-live").is_visible()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import browser_sign_in, wait_until
+from tests.browser.conftest import browser_sign_in, open_context, wait_until
 
 FOCUSED_SUMMARY = "document.activeElement && document.activeElement.classList.contains('error-summary')"
 
@@ -14,7 +14,7 @@ def test_a_failed_sign_in_puts_focus_on_the_message(browser, live_server, demo_a
     from tests.conftest import _make_user
 
     _make_user(demo_app, "admin@example.org", "correct horse battery staple", "admin")
-    context = browser.new_context(base_url=live_server, java_script_enabled=javascript)
+    context = open_context(browser, live_server, java_script_enabled=javascript)
     page = context.new_page()
     page.goto("/login")
     page.fill("#email", "admin@example.org")
@@ -38,7 +38,7 @@ def test_a_failed_sign_in_puts_focus_on_the_message(browser, live_server, demo_a
 
 @pytest.mark.parametrize("path, button", [("/admin/webinars/new", "Enregistrer"), ("/admin/resources/new", "Enregistrer")])
 def test_a_failed_admin_form_puts_focus_on_its_summary(browser, live_server, demo_app, path, button):
-    context = browser.new_context(base_url=live_server)
+    context = open_context(browser, live_server)
     page = context.new_page()
     browser_sign_in(page, demo_app, "admin@example.org", "correct horse battery staple", "admin")
     page.goto(path)

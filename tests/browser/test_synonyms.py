@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import browser_sign_in
+from tests.browser.conftest import browser_sign_in, open_context
 
 
 def test_an_admin_adds_a_group_with_the_keyboard_and_the_search_says_found_via(browser, live_server, demo_app):
-    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
+    context = open_context(browser, live_server, viewport={"width": 390, "height": 844})
     page = context.new_page()
     browser_sign_in(page, demo_app, "admin@example.org", "correct horse battery staple", "admin")
     page.goto("/admin/synonyms/")
