@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from media_meta.errors import MediaMetaError
+from media_meta.i18n import _
 from media_meta.timecodes import format_clock
 
 MIN_CLIP_MS = 1000
@@ -20,15 +21,17 @@ class ClipError(MediaMetaError):
 def validate_segment(start_ms: int, end_ms: int, duration_ms: int | None, max_ms: int) -> None:
     """Check a clip's bounds; ``max_ms`` is the portal's setting (``CLIP_MAX_MS``), the only place the limit is decided."""
     if start_ms < 0 or end_ms < 0:
-        raise ClipError("Les temps d'un extrait ne peuvent pas être négatifs.")
+        raise ClipError(_("Les temps d'un extrait ne peuvent pas être négatifs."))
     if end_ms <= start_ms:
-        raise ClipError(f"La fin ({format_clock(end_ms)}) doit venir après le début ({format_clock(start_ms)}).")
+        raise ClipError(_("La fin (%(end)s) doit venir après le début (%(start)s).", end=format_clock(end_ms), start=format_clock(start_ms)))
     if end_ms - start_ms < MIN_CLIP_MS:
-        raise ClipError("Un extrait dure au moins une seconde.")
+        raise ClipError(_("Un extrait dure au moins une seconde."))
     if end_ms - start_ms > max_ms:
-        raise ClipError(f"Un extrait dure au plus {max_ms // 60000} minutes (celui-ci : {format_clock(end_ms - start_ms)}).")
+        length = format_clock(end_ms - start_ms)
+        raise ClipError(_("Un extrait dure au plus %(minutes)s minutes (celui-ci : %(length)s).", minutes=max_ms // 60000, length=length))
     if duration_ms and end_ms > duration_ms + 1000:
-        raise ClipError(f"La fin ({format_clock(end_ms)}) dépasse la durée de l'enregistrement ({format_clock(duration_ms)}).")
+        end, duration = format_clock(end_ms), format_clock(duration_ms)
+        raise ClipError(_("La fin (%(end)s) dépasse la durée de l'enregistrement (%(duration)s).", end=end, duration=duration))
 
 
 def new_code() -> str:

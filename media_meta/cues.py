@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from media_meta.i18n import _
+
 
 @dataclass(frozen=True)
 class CueData:
@@ -25,7 +27,7 @@ class ParseWarning:
     code: str = "odd"
 
     def __str__(self) -> str:
-        return f"ligne {self.line} : {self.message}" if self.line is not None else self.message
+        return _("ligne %(line)s : %(reason)s", line=self.line, reason=self.message) if self.line is not None else self.message
 
 
 @dataclass

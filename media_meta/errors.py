@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from media_meta.i18n import _
+
 
 class MediaMetaError(ValueError):
     """Base class: ``str(err)`` is a complete French sentence for the user."""
@@ -30,8 +32,7 @@ class TranscriptError(MediaMetaError):
         self.reason = reason
         self.line = line
         self.code = code
-        prefix = f"ligne {line} : " if line is not None else ""
-        super().__init__(prefix + reason)
+        super().__init__(_("ligne %(line)s : %(reason)s", line=line, reason=reason) if line is not None else reason)
 
     def located(self, filename: str) -> str:
         """The error as ``FILE:LINE: reason`` (compiler style), for the command line."""

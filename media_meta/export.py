@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, Protocol
 
+from media_meta.i18n import _
 from media_meta.timecodes import format_clock, format_vtt
 
 
@@ -40,11 +41,12 @@ def to_text(cues: Iterable[CueLike], title: str = "") -> str:
     """Readable text: a ``[12:34] Speaker`` heading at each change of speaker."""
     out = [title, "=" * len(title), ""] if title else []
     current: object = object()
+    unnamed = _("Intervenant·e non précisé·e")
     for cue in cues:
         if cue.speaker != current:
             if out and out[-1] != "":
                 out.append("")
-            out.append(f"[{format_clock(cue.start_ms)}] {cue.speaker or 'Intervenant·e non précisé·e'}")
+            out.append(f"[{format_clock(cue.start_ms)}] {cue.speaker or unnamed}")
             current = cue.speaker
         out.append(cue.text)
     return "\n".join(out) + "\n"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from media_meta.errors import MediaProbeError
+from media_meta.i18n import _
 from media_meta.sources import MEDIA_TYPES
 from media_meta.timecodes import format_clock
 
@@ -28,10 +29,14 @@ _CODEC_NAMES = {
     "h264": "H.264", "aac": "AAC", "mp3": "MP3", "opus": "Opus", "vorbis": "Vorbis", "vp8": "VP8", "vp9": "VP9", "av1": "AV1",
     "pcm_s16le": "PCM", "pcm_s24le": "PCM", "pcm_f32le": "PCM", "pcm_u8": "PCM",
 }  # fmt: skip
-CONVERT_HINT = (
-    "convertissez-le en MP4 (vidéo H.264, son AAC) ou en Opus, par exemple avec "
-    "« ffmpeg -i enregistrement -c:v libx264 -c:a aac enregistrement.mp4 »."
-)
+
+
+def convert_hint() -> str:
+    """How to make a recording every browser plays, in the language of whoever asks (so not a constant)."""
+    return _(
+        "convertissez-le en MP4 (vidéo H.264, son AAC) ou en Opus, par exemple avec "
+        "« ffmpeg -i enregistrement -c:v libx264 -c:a aac enregistrement.mp4 »."
+    )
 
 
 @dataclass(frozen=True)
@@ -50,18 +55,22 @@ class MediaInfo:
 
     def describe(self) -> str:
         """« vidéo H.264 1280 × 720, son AAC, 1:02:03 », for the admin."""
-        sound = f"son {_CODEC_NAMES.get(self.audio_codec, self.audio_codec)}"
+        audio = _CODEC_NAMES.get(self.audio_codec, self.audio_codec)
+        duration = format_clock(self.duration_ms)
         if self.video_codec:
-            picture = f"vidéo {_CODEC_NAMES.get(self.video_codec, self.video_codec)}"
+            video = _CODEC_NAMES.get(self.video_codec, self.video_codec)
             if self.width and self.height:
-                picture += f" {self.width} × {self.height}"
-            return f"{picture}, {sound}, {format_clock(self.duration_ms)}"
-        return f"audio seul, {sound}, {format_clock(self.duration_ms)}"
+                return _(
+                    "vidéo %(video)s %(width)s × %(height)s, son %(audio)s, %(duration)s",
+                    video=video, width=self.width, height=self.height, audio=audio, duration=duration,
+                )  # fmt: skip
+            return _("vidéo %(video)s, son %(audio)s, %(duration)s", video=video, audio=audio, duration=duration)
+        return _("audio seul, son %(audio)s, %(duration)s", audio=audio, duration=duration)
 
 
 def probe(path: Path, ffprobe: str | None = None) -> MediaInfo:
     """Read ``path`` with ffprobe; raise MediaProbeError, in French, when the portal cannot serve it."""
-    missing = MediaProbeError("ffprobe (paquet ffmpeg) n'est pas installé sur le serveur : l'enregistrement ne peut pas être vérifié.")
+    missing = MediaProbeError(_("ffprobe (paquet ffmpeg) n'est pas installé sur le serveur : l'enregistrement ne peut pas être vérifié."))
     executable = ffprobe or shutil.which("ffprobe")
     if not executable:
         raise missing
@@ -71,28 +80,28 @@ def probe(path: Path, ffprobe: str | None = None) -> MediaInfo:
     except OSError:
         raise missing from None
     except subprocess.TimeoutExpired:
-        raise MediaProbeError(f"l'analyse du fichier a duré plus de {PROBE_TIMEOUT_S} s : il est peut-être endommagé.") from None
+        raise MediaProbeError(_("l'analyse du fichier a duré plus de %(seconds)s s : il est peut-être endommagé.", seconds=PROBE_TIMEOUT_S)) from None
     try:
         data = json.loads(done.stdout or b"{}")
     except ValueError:
         data = {}
     fmt = data.get("format") or {}
     if done.returncode != 0 or not fmt:
-        first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["format inconnu"])[0]
+        first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or [_("format inconnu")])[0]
         # "[mov,mp4,… @ 0x55…] moov atom not found", "/srv/…/x.part: Invalid data found when processing input"
         reason = re.sub(r"^\[[^\]]*\]\s*", "", first).replace(f"{path}: ", "")[:200]
-        raise MediaProbeError(f"ce fichier n'est pas un enregistrement lisible ({reason}).")
+        raise MediaProbeError(_("ce fichier n'est pas un enregistrement lisible (%(reason)s).", reason=reason))
     streams = data.get("streams") or []
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
     video = next((s for s in streams if s.get("codec_type") == "video" and not (s.get("disposition") or {}).get("attached_pic")), None)
     if audio is None:
-        raise MediaProbeError("ce fichier ne contient pas de son : un webinaire s'écoute.")
+        raise MediaProbeError(_("ce fichier ne contient pas de son : un webinaire s'écoute."))
     try:
         duration_ms = round(float(fmt.get("duration") or audio.get("duration") or 0) * 1000)
     except (TypeError, ValueError):
         duration_ms = 0
     if duration_ms <= 0:
-        raise MediaProbeError("la durée de ce fichier est illisible : il est peut-être incomplet.")
+        raise MediaProbeError(_("la durée de ce fichier est illisible : il est peut-être incomplet."))
     names = set((fmt.get("format_name") or "").split(","))
     container = next((key for key in ("mp4", "webm", "ogg", "mp3", "wav") if key in names or (key == "mp4" and "mov" in names)), None)
     audio_codec, video_codec = audio.get("codec_name") or "?", video.get("codec_name") if video else None
@@ -101,8 +110,9 @@ def probe(path: Path, ffprobe: str | None = None) -> MediaInfo:
     spec = _CONTAINERS.get(container) if container else None
     playable = spec is not None and audio_codec in spec[2] and (video_codec is None or (spec[1] is not None and video_codec in spec[3]))
     if spec is None or container is None or not playable:
-        what = ", ".join(p for p in (fmt.get("format_long_name") or fmt.get("format_name"), video_codec and f"vidéo {video_codec}", f"son {audio_codec}") if p)
-        raise MediaProbeError(f"ce fichier ({what}) n'est pas lisible par tous les navigateurs : {CONVERT_HINT}")
+        video_part = video_codec and _("vidéo %(codec)s", codec=video_codec)
+        what = ", ".join(p for p in (fmt.get("format_long_name") or fmt.get("format_name"), video_part, _("son %(codec)s", codec=audio_codec)) if p)
+        raise MediaProbeError(_("ce fichier (%(what)s) n'est pas lisible par tous les navigateurs : %(hint)s", what=what, hint=convert_hint()))
     extension = (spec[1] if video_codec else spec[0]) or spec[0]
     if container == "ogg" and not video_codec and audio_codec == "vorbis":
         extension = ".ogg"

@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from urllib.parse import parse_qs, urlsplit
 
 from media_meta.errors import MediaSourceError
+from media_meta.i18n import _
 
 MEDIA_KINDS = ("file", "url", "youtube", "peertube", "vimeo")
 MEDIA_TYPES = {
@@ -57,14 +58,14 @@ def parse_media_source(kind: str, src: str) -> MediaSource:
     kind = (kind or "").strip().lower()
     src = (src or "").strip()
     if kind not in MEDIA_KINDS:
-        raise MediaSourceError(f"type de média inconnu « {kind} » : choisissez parmi {', '.join(MEDIA_KINDS)}.")
+        raise MediaSourceError(_("type de média inconnu « %(kind)s » : choisissez parmi %(kinds)s.", kind=kind, kinds=", ".join(MEDIA_KINDS)))
     if not src:
-        raise MediaSourceError("la source du média est vide.")
+        raise MediaSourceError(_("la source du média est vide."))
     if kind == "file":
         media_type = media_type_for(src)
         if media_type is None or media_type.split("/")[0] not in ("audio", "video"):
             raise MediaSourceError(
-                f"« {src} » n'est pas un fichier audio ou vidéo reconnu ({', '.join(sorted(MEDIA_TYPES))})."
+                _("« %(src)s » n'est pas un fichier audio ou vidéo reconnu (%(types)s).", src=src, types=", ".join(sorted(MEDIA_TYPES)))
             )
         return MediaSource("file", src, media_type)
     if kind == "youtube":
@@ -77,19 +78,19 @@ def parse_media_source(kind: str, src: str) -> MediaSource:
         match = _PEERTUBE_PATH.match(parts.path)
         if not match:
             raise MediaSourceError(
-                "adresse PeerTube non reconnue : attendu https://instance/w/IDENTIFIANT ou /videos/watch/UUID."
+                _("adresse PeerTube non reconnue : attendu https://instance/w/IDENTIFIANT ou /videos/watch/UUID.")
             )
         return MediaSource("peertube", match.group(1), host=parts.netloc)
     media_type = media_type_for(urlsplit(url).path)
     if media_type is not None and media_type.split("/")[0] not in ("audio", "video"):
-        raise MediaSourceError(f"« {src} » ne désigne pas un fichier audio ou vidéo.")
+        raise MediaSourceError(_("« %(src)s » ne désigne pas un fichier audio ou vidéo.", src=src))
     return MediaSource("url", url, media_type)
 
 
 def _https_url(src: str) -> str:
     parts = urlsplit(src)
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise MediaSourceError(f"« {src} » n'est pas une adresse web (https://…).")
+        raise MediaSourceError(_("« %(src)s » n'est pas une adresse web (https://…).", src=src))
     return src
 
 
@@ -108,7 +109,7 @@ def _youtube_id(src: str) -> str:
         candidate = parts.path.lstrip("/")
     if candidate and _YOUTUBE_ID.match(candidate):
         return candidate
-    raise MediaSourceError(f"« {src} » n'est pas une vidéo YouTube reconnue (identifiant de 11 caractères).")
+    raise MediaSourceError(_("« %(src)s » n'est pas une vidéo YouTube reconnue (identifiant de 11 caractères).", src=src))
 
 
 def _vimeo_id(src: str) -> str:
@@ -119,7 +120,7 @@ def _vimeo_id(src: str) -> str:
     last = parts.path.rstrip("/").split("/")[-1] if parts.path else ""
     if host in ("vimeo.com", "player.vimeo.com") and _VIMEO_ID.match(last):
         return last
-    raise MediaSourceError(f"« {src} » n'est pas une vidéo Vimeo reconnue (https://vimeo.com/NUMÉRO).")
+    raise MediaSourceError(_("« %(src)s » n'est pas une vidéo Vimeo reconnue (https://vimeo.com/NUMÉRO).", src=src))
 
 
 EMBED_BASES = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from media_meta.errors import TimecodeError
+from media_meta.i18n import _
 
 MAX_TIMECODE_MS = 100 * 3600 * 1000  # nothing we host is longer than 100 hours
 
@@ -25,18 +26,18 @@ def parse_timecode(value: str) -> int:
     """
     text = (value or "").strip().lower().replace(" ", "")
     if not text:
-        raise TimecodeError("Aucun temps indiqué.")
+        raise TimecodeError(_("Aucun temps indiqué."))
     if len(text) > 32:
-        raise TimecodeError("Ce temps est trop long pour être lu.")
+        raise TimecodeError(_("Ce temps est trop long pour être lu."))
     ms: int | None = None
     if m := _SECONDS.match(text):
         ms = int(m.group(1)) * 1000 + _fraction_ms(m.group(2))
     elif m := _CLOCK.match(text):
         hours, minutes, seconds, frac = m.groups()
         if hours is not None and int(minutes) > 59:
-            raise TimecodeError(f"« {value} » : les minutes doivent être comprises entre 0 et 59.")
+            raise TimecodeError(_("« %(value)s » : les minutes doivent être comprises entre 0 et 59.", value=value))
         if int(seconds) > 59:
-            raise TimecodeError(f"« {value} » : les secondes doivent être comprises entre 0 et 59.")
+            raise TimecodeError(_("« %(value)s » : les secondes doivent être comprises entre 0 et 59.", value=value))
         ms = ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + _fraction_ms(frac)
     elif (m := _UNITS.match(text)) and any(g is not None for g in m.groups()):
         hours, minutes, seconds, frac = m.groups()
@@ -44,10 +45,10 @@ def parse_timecode(value: str) -> int:
         ms += _fraction_ms(frac)
     if ms is None:
         raise TimecodeError(
-            f"« {value} » n'est pas un temps reconnu (exemples : 754, 12:34, 1:02:03, 12m34s)."
+            _("« %(value)s » n'est pas un temps reconnu (exemples : 754, 12:34, 1:02:03, 12m34s).", value=value)
         )
     if ms > MAX_TIMECODE_MS:
-        raise TimecodeError(f"« {value} » dépasse la durée maximale de 100 heures.")
+        raise TimecodeError(_("« %(value)s » dépasse la durée maximale de 100 heures.", value=value))
     return ms
 
 
@@ -106,11 +107,12 @@ def resolve_moment(value: str | None, duration_ms: int | None) -> tuple[int, str
     try:
         ms = parse_timecode(value)
     except TimecodeError as err:
-        return 0, f"{err} La lecture commence au début."
+        return 0, _("%(error)s La lecture commence au début.", error=err)
     if duration_ms and ms >= duration_ms:
         end = max(0, duration_ms - 1000)
-        return end, (
-            f"Le moment demandé ({format_clock(ms)}) dépasse la durée de l'enregistrement "
-            f"({format_clock(duration_ms)}) : la lecture se place à la fin."
+        return end, _(
+            "Le moment demandé (%(moment)s) dépasse la durée de l'enregistrement (%(duration)s) : la lecture se place à la fin.",
+            moment=format_clock(ms),
+            duration=format_clock(duration_ms),
         )
     return ms, None

@@ -19,6 +19,7 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from media_meta.cues import Chapter, CueData, ParsedTranscript, ParseWarning
 from media_meta.errors import TranscriptError
+from media_meta.i18n import _
 from media_meta.normalize import Segment, join_lines, name_prefix, split_voices
 from media_meta.stored import file_size
 from media_meta.timecodes import format_vtt
@@ -65,13 +66,13 @@ def parse_transcript(
     warnings: list[ParseWarning] = []
     if converted_from:
         warnings.append(
-            ParseWarning(f"fichier converti depuis {converted_from} : vérifiez les accents dans l'aperçu.", None, "converted")
+            ParseWarning(_("fichier converti depuis %(encoding)s : vérifiez les accents dans l'aperçu.", encoding=converted_from), None, "converted")
         )
     if any(not t.padded for t in timings):
         first = next(t for t in timings if not t.padded)
         warnings.append(
             ParseWarning(
-                "horodatages sans zéros (« 0:0:3.540 », style Teams) : acceptés, mais hors norme WebVTT.",
+                _("horodatages sans zéros (« 0:0:3.540 », style Teams) : acceptés, mais hors norme WebVTT."),
                 first.line,
                 "non_padded",
             )
@@ -81,7 +82,7 @@ def parse_transcript(
     cues = _normalise(captions, timings)
     if not cues:
         raise TranscriptError(
-            "aucune réplique ne contient de texte : toutes sont vides.", timings[0].line, "no_cues"
+            _("aucune réplique ne contient de texte : toutes sont vides."), timings[0].line, "no_cues"
         )
     cues.sort(key=lambda c: c.start_ms)  # stable: equal starts keep file order
     warnings.extend(_timeline_warnings(cues, media_duration_ms))
@@ -106,7 +107,7 @@ def _decode_lines(raw: bytes, max_bytes: int) -> tuple[list[str], str | None]:
     """The file's lines, and the encoding it was converted from when it was not UTF-8."""
     if len(raw) > max_bytes:
         raise TranscriptError(
-            f"le fichier pèse {file_size(len(raw))}, au-delà de la limite de {file_size(max_bytes)}.",
+            _("le fichier pèse %(size)s, au-delà de la limite de %(limit)s.", size=file_size(len(raw)), limit=file_size(max_bytes)),
             None,
             "too_large",
         )
@@ -118,13 +119,15 @@ def _decode_lines(raw: bytes, max_bytes: int) -> tuple[list[str], str | None]:
                 text = raw[len(bom) :].decode(codec)
             except UnicodeDecodeError:
                 raise TranscriptError(
-                    f"le fichier annonce l'encodage {codec[:6].upper()} mais n'en est pas ; enregistrez-le en UTF-8.", 1, "encoding"
+                    _("le fichier annonce l'encodage %(encoding)s mais n'en est pas ; enregistrez-le en UTF-8.", encoding=codec[:6].upper()),
+                    1,
+                    "encoding",
                 ) from None
             return _split(text), codec[:6].upper()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if not raw.strip():
-        raise TranscriptError("le fichier est vide : il ne contient ni en-tête « WEBVTT » ni réplique.", None, "empty")
+        raise TranscriptError(_("le fichier est vide : il ne contient ni en-tête « WEBVTT » ni réplique."), None, "empty")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -133,8 +136,11 @@ def _decode_lines(raw: bytes, max_bytes: int) -> tuple[list[str], str | None]:
             line = len(_LINE_BREAK.findall(raw[: err.start].decode("utf-8", "replace"))) + 1
             byte = raw[err.start : err.start + 1].hex()
             raise TranscriptError(
-                f"le fichier n'est pas encodé en UTF-8 (octet 0x{byte} illisible), ni dans un encodage reconnu "
-                "(Windows-1252, Latin-1) ; enregistrez-le en UTF-8 depuis votre éditeur ou votre outil d'export.",
+                _(
+                    "le fichier n'est pas encodé en UTF-8 (octet 0x%(byte)s illisible), ni dans un encodage reconnu "
+                    "(Windows-1252, Latin-1) ; enregistrez-le en UTF-8 depuis votre éditeur ou votre outil d'export.",
+                    byte=byte,
+                ),
                 line,
                 "encoding",
             ) from None
@@ -166,26 +172,26 @@ def _detect_format(lines: list[str], filename: str) -> str:
     first = lines[0]
     if first.startswith("\ufeff"):
         raise TranscriptError(
-            "le fichier commence par deux marques d'ordre d'octets (BOM) ; retirez-en une.", 1, "signature"
+            _("le fichier commence par deux marques d'ordre d'octets (BOM) ; retirez-en une."), 1, "signature"
         )
     if first.startswith("WEBVTT"):
         if len(first) == 6 or first[6] in " \t":
             return "vtt"
         raise TranscriptError(
-            "la première ligne doit être « WEBVTT » seul, ou suivi d'un espace et d'un texte.", 1, "signature"
+            _("la première ligne doit être « WEBVTT » seul, ou suivi d'un espace et d'un texte."), 1, "signature"
         )
     if first.strip().upper().startswith("WEBVTT"):
         raise TranscriptError(
-            "la première ligne doit commencer exactement par « WEBVTT » (en majuscules, sans espace avant).",
+            _("la première ligne doit commencer exactement par « WEBVTT » (en majuscules, sans espace avant)."),
             1,
             "signature",
         )
     first_text = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first_text is None:
-        raise TranscriptError("le fichier est vide : il ne contient ni en-tête « WEBVTT » ni réplique.", None, "empty")
+        raise TranscriptError(_("le fichier est vide : il ne contient ni en-tête « WEBVTT » ni réplique."), None, "empty")
     if lines[first_text].strip().startswith("WEBVTT"):
         raise TranscriptError(
-            "le fichier doit commencer par « WEBVTT » dès la première ligne ; retirez les lignes vides du début.",
+            _("le fichier doit commencer par « WEBVTT » dès la première ligne ; retirez les lignes vides du début."),
             1,
             "signature",
         )
@@ -196,13 +202,15 @@ def _detect_format(lines: list[str], filename: str) -> str:
         return "srt"
     if filename.lower().endswith(".srt"):
         raise TranscriptError(
-            "ce fichier .srt ne commence pas par un numéro de réplique suivi d'une ligne de minutage "
-            "(« 00:00:01,000 --> 00:00:02,000 »).",
+            _(
+                "ce fichier .srt ne commence pas par un numéro de réplique suivi d'une ligne de minutage "
+                "(« 00:00:01,000 --> 00:00:02,000 »)."
+            ),
             first_text + 1,
             "signature",
         )
     raise TranscriptError(
-        "ce fichier n'est ni du WebVTT ni du SubRip (.srt) : un fichier WebVTT commence par la ligne « WEBVTT ».",
+        _("ce fichier n'est ni du WebVTT ni du SubRip (.srt) : un fichier WebVTT commence par la ligne « WEBVTT »."),
         1,
         "signature",
     )
@@ -227,8 +235,11 @@ def _parse_timing(line: str, line_no: int, fmt: str) -> _Timing:
     match = _TIMING.match(line)
     if not match:
         raise TranscriptError(
-            f"ligne de minutage illisible « {_shorten(line)} » ; attendu par exemple "
-            + ("« 00:01:02.500 --> 00:01:05.000 »." if fmt == "vtt" else "« 00:01:02,500 --> 00:01:05,000 »."),
+            _(
+                "ligne de minutage illisible « %(line)s » ; attendu par exemple « %(example)s ».",
+                line=_shorten(line),
+                example="00:01:02.500 --> 00:01:05.000" if fmt == "vtt" else "00:01:02,500 --> 00:01:05,000",
+            ),
             line_no,
             "bad_timestamp",
         )
@@ -236,8 +247,10 @@ def _parse_timing(line: str, line_no: int, fmt: str) -> _Timing:
     start_parts, end_parts, settings = g[0:5], g[5:10], g[10]
     if fmt == "vtt" and "," in (start_parts[3], end_parts[3]):
         raise TranscriptError(
-            "virgule avant les millisecondes (« 00:00:01,000 », style SubRip) dans un fichier WebVTT : "
-            "le WebVTT demande un point (« 00:00:01.000 »). Enregistrez le fichier en .srt ou remplacez les virgules.",
+            _(
+                "virgule avant les millisecondes (« 00:00:01,000 », style SubRip) dans un fichier WebVTT : "
+                "le WebVTT demande un point (« 00:00:01.000 »). Enregistrez le fichier en .srt ou remplacez les virgules."
+            ),
             line_no,
             "srt_commas",
         )
@@ -248,7 +261,7 @@ def _parse_timing(line: str, line_no: int, fmt: str) -> _Timing:
     end_ms, end_padded = _timestamp_ms(end_parts, line, line_no)
     if end_ms < start_ms:
         raise TranscriptError(
-            f"l'heure de fin ({format_vtt(end_ms)}) précède l'heure de début ({format_vtt(start_ms)}).",
+            _("l'heure de fin (%(end)s) précède l'heure de début (%(start)s).", end=format_vtt(end_ms), start=format_vtt(start_ms)),
             line_no,
             "end_before_start",
         )
@@ -259,7 +272,7 @@ def _timestamp_ms(parts: tuple[str, ...], line: str, line_no: int) -> tuple[int,
     hours, minutes, seconds, _sep, millis = parts
     if int(minutes) > 59 or int(seconds) > 59:
         raise TranscriptError(
-            f"horodatage impossible dans « {_shorten(line)} » : minutes et secondes vont de 00 à 59.",
+            _("horodatage impossible dans « %(line)s » : minutes et secondes vont de 00 à 59.", line=_shorten(line)),
             line_no,
             "bad_timestamp",
         )
@@ -276,7 +289,7 @@ def _shorten(line: str, width: int = 60) -> str:
 
 def _no_cues(lines: list[str], fmt: str) -> TranscriptError:
     return TranscriptError(
-        "le fichier ne contient aucune réplique (aucune ligne de minutage « début --> fin »).",
+        _("le fichier ne contient aucune réplique (aucune ligne de minutage « début --> fin »)."),
         len(lines) if lines[-1] else max(1, len(lines) - 1),
         "no_cues",
     )
@@ -294,7 +307,7 @@ def _read_captions(lines: list[str], fmt: str) -> list[Any]:
     try:
         return list(webvtt.from_buffer(buffer, format=fmt).captions)
     except (MalformedFileError, MalformedCaptionError) as err:
-        raise TranscriptError(f"structure du fichier illisible ({err}).", None, "malformed") from None
+        raise TranscriptError(_("structure du fichier illisible (%(error)s).", error=err), None, "malformed") from None
 
 
 def _pad_timing(line: str) -> str:
@@ -313,9 +326,9 @@ def _pad_timing(line: str) -> str:
 def _unread_cue(captions: list[Any], timings: list[_Timing]) -> TranscriptError:
     for caption, timing in zip(captions, timings, strict=False):
         if caption.start_time.in_milliseconds() != timing.start_ms:
-            return TranscriptError("cette réplique n'a pas pu être lue.", timing.line, "malformed")
+            return TranscriptError(_("cette réplique n'a pas pu être lue."), timing.line, "malformed")
     missing = timings[len(captions)] if len(captions) < len(timings) else timings[-1]
-    return TranscriptError("cette réplique n'a pas pu être lue.", missing.line, "malformed")
+    return TranscriptError(_("cette réplique n'a pas pu être lue."), missing.line, "malformed")
 
 
 # -- normalisation ---------------------------------------------------------------------------
@@ -418,7 +431,7 @@ def _skipped_blocks(lines: list[str]) -> list[ParseWarning]:
             if not in_header and not has_arrow and not first.startswith(("NOTE", "STYLE", "REGION")):
                 warnings.append(
                     ParseWarning(
-                        f"bloc sans ligne de minutage ignoré : « {_shorten(first, 40)} ».", block[0] + 1, "skipped"
+                        _("bloc sans ligne de minutage ignoré : « %(text)s ».", text=_shorten(first, 40)), block[0] + 1, "skipped"
                     )
                 )
             in_header = False
@@ -433,11 +446,15 @@ def _timeline_warnings(cues: list[CueData], media_duration_ms: int | None) -> li
     overlaps = [(a, b) for a, b in zip(cues, cues[1:], strict=False) if b.start_ms < a.end_ms and b.line != a.line]
     if overlaps:
         a, b = overlaps[0]
-        more = f" ({len(overlaps)} chevauchements en tout)" if len(overlaps) > 1 else ""
+        start, end = format_vtt(b.start_ms), format_vtt(a.end_ms)
         warnings.append(
             ParseWarning(
-                f"cette réplique commence ({format_vtt(b.start_ms)}) avant la fin de la précédente "
-                f"({format_vtt(a.end_ms)}){more}.",
+                _(
+                    "cette réplique commence (%(start)s) avant la fin de la précédente (%(end)s) (%(count)s chevauchements en tout).",
+                    start=start, end=end, count=len(overlaps),
+                )  # fmt: skip
+                if len(overlaps) > 1
+                else _("cette réplique commence (%(start)s) avant la fin de la précédente (%(end)s).", start=start, end=end),
                 b.line,
                 "overlap",
             )
@@ -446,7 +463,7 @@ def _timeline_warnings(cues: list[CueData], media_duration_ms: int | None) -> li
         if b.start_ms - a.end_ms > LONG_GAP_MS:
             warnings.append(
                 ParseWarning(
-                    f"silence de plus d'une minute entre {format_vtt(a.end_ms)} et {format_vtt(b.start_ms)}.",
+                    _("silence de plus d'une minute entre %(end)s et %(start)s.", end=format_vtt(a.end_ms), start=format_vtt(b.start_ms)),
                     b.line,
                     "gap",
                 )
@@ -456,7 +473,7 @@ def _timeline_warnings(cues: list[CueData], media_duration_ms: int | None) -> li
         if past:
             warnings.append(
                 ParseWarning(
-                    f"{len(past)} réplique(s) dépassent la durée du média ({format_vtt(media_duration_ms)}).",
+                    _("%(count)s réplique(s) dépassent la durée du média (%(duration)s).", count=len(past), duration=format_vtt(media_duration_ms)),
                     past[0].line,
                     "past_duration",
                 )
@@ -464,8 +481,10 @@ def _timeline_warnings(cues: list[CueData], media_duration_ms: int | None) -> li
     if not any(c.speaker for c in cues):
         warnings.append(
             ParseWarning(
-                "aucun nom d'intervenant·e : ni balise « <v Nom> » ni préfixe « Nom : » ; "
-                "la recherche par intervenant·e ne trouvera rien.",
+                _(
+                    "aucun nom d'intervenant·e : ni balise « <v Nom> » ni préfixe « Nom : » ; "
+                    "la recherche par intervenant·e ne trouvera rien."
+                ),
                 None,
                 "no_speakers",
             )

@@ -20,6 +20,7 @@ from typing import Any, Callable
 from whoosh import query as Q
 
 from search_index.analysis import FRENCH, LANGUAGES, Language, PhraseWord, elision_term, fold, language, pair_term, says
+from search_index.i18n import _
 from search_index.scoring import AcrossCues, MostOf, WordsInOrder, match_scores, ranked
 from search_index.segments import per_segments, retain
 from search_index.schema import BRIDGE_WORDS
@@ -157,7 +158,7 @@ def parse_query(text: str, synonyms: Thesaurus | None = None, lang: Language = F
     text = _CONTROL.sub(" ", text or "")
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
-        notices.append(f"Votre recherche a été raccourcie à {MAX_QUERY_CHARS} caractères.")
+        notices.append(_("Votre recherche a été raccourcie à %(max)s caractères.", max=MAX_QUERY_CHARS))
     expanded: list[Clause] = []
     if synonyms:
         text, expanded = _with_synonyms(text, synonyms, lang)
@@ -202,12 +203,12 @@ def parse_query(text: str, synonyms: Thesaurus | None = None, lang: Language = F
             positives.append([clause])
         pending_or = False
         if len(positives) + len(negatives) >= MAX_CLAUSES:
-            notices.append(f"Seuls les {MAX_CLAUSES} premiers termes de la recherche sont pris en compte.")
+            notices.append(_("Seuls les %(max)s premiers termes de la recherche sont pris en compte.", max=MAX_CLAUSES))
             break
     if short_prefix:
-        notices.append(f"Une recherche par début de mot (mot*) demande au moins {MIN_PREFIX} lettres avant l'étoile.")
+        notices.append(_("Une recherche par début de mot (mot*) demande au moins %(min)s lettres avant l'étoile.", min=MIN_PREFIX))
     if dropped_stop and not positives:
-        notices.append("Les mots très courants (le, de, et…) ne sont pas recherchés seuls.")
+        notices.append(_("Les mots très courants (le, de, et…) ne sont pas recherchés seuls."))
 
     terms: set[str] = set()
     prefixes: set[str] = set()
@@ -223,9 +224,9 @@ def parse_query(text: str, synonyms: Thesaurus | None = None, lang: Language = F
         parts.append(group[0].query if len(group) == 1 else Q.Or([c.query for c in group]))
     if not parts:
         if negatives:
-            notices.append("Une recherche ne peut pas contenir seulement des exclusions (-mot) : ajoutez un mot à chercher.")
+            notices.append(_("Une recherche ne peut pas contenir seulement des exclusions (-mot) : ajoutez un mot à chercher."))
         elif not notices:
-            notices.append("Aucun mot à chercher dans cette recherche : essayez un mot ou une expression.")
+            notices.append(_("Aucun mot à chercher dans cette recherche : essayez un mot ou une expression."))
         return ParsedQuery(None, terms, prefixes, words, notices, only_negative=bool(negatives))
     query: Q.Query = parts[0] if len(parts) == 1 else Q.And(parts)
     most_of = MostOf(parts) if len(parts) > 1 else None
@@ -510,7 +511,7 @@ def _run(searcher: Any, parsed: ParsedQuery, request: SearchRequest, result: Sea
     result.facets = _facets(table, request, cache.webinar_themes)
     result.total_hits = sum(table_kept.values())
     hit_count: Counter[int] = Counter()
-    for (wid, _), n in table_kept.items():
+    for (wid, _speaker), n in table_kept.items():
         hit_count[wid] += n
 
     def hits_of(webinars: set[int]) -> list[tuple[float, int]]:
@@ -748,7 +749,7 @@ def _expand_prefixes(query: Q.Query, searcher: Any, notices: list[str]) -> Q.Que
             words.sort(key=lambda w: reader.doc_frequency(node.fieldname, w), reverse=True)
             words = words[:MAX_PREFIX_TERMS]
             notices.append(
-                f"« {node.text}* » correspond à beaucoup de mots : seuls les {MAX_PREFIX_TERMS} plus fréquents sont cherchés."
+                _("« %(prefix)s* » correspond à beaucoup de mots : seuls les %(max)s plus fréquents sont cherchés.", prefix=node.text, max=MAX_PREFIX_TERMS)
             )
         terms = Q.Or([Q.Term(node.fieldname, w) for w in words])
         terms.matcher_type = Q.Or.ARRAY_MATCHER

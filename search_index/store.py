@@ -35,6 +35,7 @@ from whoosh.scoring import BM25F
 
 from search_index.analysis import FRENCH, language
 from search_index.documents import CueDoc, ResourceDoc, WebinarDoc
+from search_index.i18n import _
 from search_index.schema import BRIDGE_WORDS, SCHEMA_VERSION, build_schema, fingerprint
 
 log = logging.getLogger(__name__)
@@ -156,18 +157,19 @@ class IndexStore:
         """Open the index in use (or this generation of it); raise IndexUnavailable saying why it cannot be."""
         generation = generation or self.current_generation()
         if generation is None or not generation.is_dir():
-            raise IndexUnavailable("l'index de recherche n'a pas encore été construit.", "missing")
+            raise IndexUnavailable(_("l'index de recherche n'a pas encore été construit."), "missing")
         if self._is_damaged(generation):
-            raise IndexUnavailable("l'index est illisible (fichiers endommagés).", "corrupt")
+            raise IndexUnavailable(_("l'index est illisible (fichiers endommagés)."), "corrupt")
         meta = self._read_meta(generation)
         if meta.get("key") != self.key:
-            raise IndexUnavailable("l'index a été construit par une autre version du portail.", "outdated")
+            raise IndexUnavailable(_("l'index a été construit par une autre version du portail."), "outdated")
         try:
             return whoosh_index.open_dir(str(generation))
         except Exception as err:  # Whoosh raises many kinds on damaged files
             self._mark_damaged(generation)
             _release(err)
-            raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}: {err}).", "corrupt") from None
+            detail = f"{type(err).__name__}: {err}"
+            raise IndexUnavailable(_("l'index est illisible (%(error)s).", error=detail), "corrupt") from None
 
     def _read_meta(self, generation: Path) -> dict[str, Any]:
         try:
@@ -200,7 +202,7 @@ class IndexStore:
             # not when the index is opened. The searcher is dropped; the caller decides to rebuild.
             self._drop(searcher)
             self._mark_damaged(searcher._portal_generation)
-            raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}).", "corrupt") from err
+            raise IndexUnavailable(_("l'index est illisible (%(error)s).", error=type(err).__name__), "corrupt") from err
         self._checkin(searcher)
 
     @contextmanager
@@ -325,14 +327,14 @@ class IndexStore:
             self._drop(held[1])
             with self._lock:
                 stale, self._idle = self._idle, []
-            for _, searcher in stale:
+            for _stamp, searcher in stale:
                 self._drop(searcher)
         ix = self.open(generation)
         try:
             searcher = ix.searcher(weighting=WEIGHTING)
         except Exception as err:
             self._mark_damaged(generation)
-            raise IndexUnavailable(f"l'index est illisible ({type(err).__name__}).", "corrupt") from err
+            raise IndexUnavailable(_("l'index est illisible (%(error)s).", error=type(err).__name__), "corrupt") from err
         searcher._portal_generation = generation
         self._hold(generation)
         return searcher
@@ -383,7 +385,7 @@ class IndexStore:
         """Close the idle searchers (their files); a later search opens a new one."""
         with self._lock:
             idle, self._idle = self._idle, []
-        for _, searcher in idle:
+        for _stamp, searcher in idle:
             self._drop(searcher)
 
     # -- writing ------------------------------------------------------------------------
@@ -487,7 +489,7 @@ class IndexStore:
                     fcntl.flock(lock, fcntl.LOCK_SH)  # blocks until the other rebuild ends
                     fcntl.flock(lock, fcntl.LOCK_UN)
                     if self.meta().get("key") == self.key and self.meta().get("built_at", 0) >= asked:
-                        raise RebuildInProgress("une reconstruction de l'index était déjà en cours dans un autre processus.") from None
+                        raise RebuildInProgress(_("une reconstruction de l'index était déjà en cours dans un autre processus.")) from None
                     continue  # it failed, or ended before this was asked: build
                 try:
                     return self._rebuild(webinars, procs, resources, applied)

@@ -24,7 +24,7 @@
   var box = document.getElementById("index-progress");
   if (box && window.fetch) {
     var bar = box.querySelector("progress"), text = box.querySelector(".progress-text");
-    var number = function (n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f"); };
+    var number = function (n) { return Number(n).toLocaleString(document.documentElement.lang || "fr"); };
     var poll = function () {
       fetch(box.getAttribute("data-progress-url"), { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
@@ -32,12 +32,12 @@
           if (!data.pending) {
             box.querySelector("p").hidden = true;
             box.querySelector(".progress-line").hidden = true;
-            box.querySelector(".index-done").textContent = "Indexation terminée : la recherche trouve maintenant la version active.";
+            box.querySelector(".index-done").textContent = portalT("Indexation terminée : la recherche trouve maintenant la version active.");
             return;
           }
           bar.max = data.total || 1;
           bar.value = data.done;
-          text.textContent = number(data.done) + " répliques sur " + number(data.total) + " (" + data.percent + " %)";
+          text.textContent = portalT("{done} répliques sur {total} ({percent} %)", { done: number(data.done), total: number(data.total), percent: number(data.percent) });
           window.setTimeout(poll, 2000);
         })
         .catch(function () { window.setTimeout(poll, 5000); });

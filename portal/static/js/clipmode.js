@@ -22,7 +22,7 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && watch.pick) {
       stopPicking();
-      watch.announce("Choix de la réplique annulé.");
+      watch.announce(portalT("Choix de la réplique annulé."));
       if (pickButton) { pickButton.focus(); }
     }
   });
@@ -33,9 +33,9 @@
 
   function bounds() {
     var start = read(startInput), end = read(endInput);
-    if (start === null || end === null) { return { error: "Temps illisible : écrivez par exemple 12:34." }; }
-    if (end <= start) { return { error: "La fin doit venir après le début." }; }
-    if (end - start > 30 * 60) { return { error: "Un extrait dure au plus 30 minutes." }; }
+    if (start === null || end === null) { return { error: portalT("Temps illisible : écrivez par exemple 12:34.") }; }
+    if (end <= start) { return { error: portalT("La fin doit venir après le début.") }; }
+    if (end - start > 30 * 60) { return { error: portalT("Un extrait dure au plus 30 minutes.") }; }
     return { start: start, end: end };
   }
 
@@ -60,19 +60,19 @@
     var action = button.getAttribute("data-clip");
     var input = button.getAttribute("data-target") === "end" ? endInput : startInput;
     var player = watch.player();
-    if (action === "now" && player) { write(input, Math.floor(player.currentTime())); watch.announce((input === startInput ? "Début" : "Fin") + " : " + input.value); }
+    if (action === "now" && player) { write(input, Math.floor(player.currentTime())); watch.announce(input === startInput ? portalT("Début : {time}", { time: input.value }) : portalT("Fin : {time}", { time: input.value })); }
     if (action === "minus" || action === "plus") {
       var value = read(input);
       if (value !== null) { write(input, value + (action === "plus" ? 1 : -1)); watch.announce(input.value); }
     }
     if (action === "pick" && transcript) {
-      watch.announce("Choisissez une réplique dans la transcription (Échap pour annuler).");
+      watch.announce(portalT("Choisissez une réplique dans la transcription (Échap pour annuler)."));
       transcript.classList.add("picking");
       watch.pick = function (li) {
         stopPicking();
         var startMs = parseInt(li.getAttribute("data-start-ms"), 10), endMs = parseInt(li.getAttribute("data-end-ms"), 10);
         write(input, (input === startInput ? startMs : endMs) / 1000);
-        watch.announce((input === startInput ? "Début" : "Fin") + " fixé à " + input.value);
+        watch.announce(input === startInput ? portalT("Début fixé à {time}", { time: input.value }) : portalT("Fin fixé à {time}", { time: input.value }));
         input.focus();
       };
       pickButton = button;
@@ -87,7 +87,7 @@
     if (action === "copy") {
       var bc = bounds();
       if (bc.error) { watch.announce(bc.error); return; }
-      watch.copy(link(bc), "extrait " + watch.clock(bc.start) + "–" + watch.clock(bc.end));
+      watch.copy(link(bc), portalT("extrait {start}–{end}", { start: watch.clock(bc.start), end: watch.clock(bc.end) }));
     }
   });
   startInput.addEventListener("input", update);

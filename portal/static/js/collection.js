@@ -19,6 +19,7 @@
   var index = -1, end = null;
 
   function say(text) { status.textContent = text; }
+  function number(n) { return Number(n).toLocaleString(document.documentElement.lang || "fr"); }
   function bounds(item) {
     return { start: parseInt(item.getAttribute("data-start-ms"), 10) / 1000, end: parseInt(item.getAttribute("data-end-ms"), 10) / 1000 };
   }
@@ -27,7 +28,7 @@
     if (i >= items.length) {
       audio.pause();
       items.forEach(function (el) { el.classList.remove("playing"); });
-      say("Fin du parcours.");
+      say(portalT("Fin du parcours."));
       root.setAttribute("data-finished", "true");
       end = bounds(items[index]).end;  // the bar can replay the last clip; it stops at its end again
       return;
@@ -43,7 +44,7 @@
     button.hidden = true;
     if (prev) { prev.disabled = index === 0; }
     if (next) { next.disabled = index === items.length - 1; }
-    say("Extrait " + (index + 1) + " sur " + items.length + " : " + item.querySelector("h2").textContent);
+    say(portalT("Extrait {number} sur {count} : {title}", { number: number(index + 1), count: number(items.length), title: item.querySelector("h2").textContent }));
     var src = new URL(item.getAttribute("data-src"), window.location.href).toString();
     function go() { audio.currentTime = segment.start; var r = audio.play(); if (r && r.catch) { r.catch(function () {}); } }
     if (audio.src !== src) {

@@ -16,8 +16,8 @@
   function show(note) {
     shown = note;
     if (!note) { box.hidden = true; return; }
-    text.textContent = "Ce passage contient : " + note.label + " (" + watch.clock(note.start / 1000) + "–" + watch.clock(note.end / 1000) + ").";
-    skip.textContent = "Passer à " + watch.clock(note.end / 1000);
+    text.textContent = portalT("Ce passage contient : {label} ({start}–{end}).", { label: note.label, start: watch.clock(note.start / 1000), end: watch.clock(note.end / 1000) });
+    skip.textContent = portalT("Passer à {time}", { time: watch.clock(note.end / 1000) });
     skip.setAttribute("href", box.getAttribute("data-watch-base") + "?t=" + watch.secondsParam(note.end / 1000));
     skip.setAttribute("data-skip-to", String(note.end));
     box.hidden = false;
@@ -37,7 +37,7 @@
     notes.forEach(function (note, i) { if (note.start < ms && ms <= note.end) { dismissed[i] = true; } });
     watch.seek(ms / 1000, !player.paused());
     show(null);
-    watch.announce("Passage passé : reprise à " + watch.clock(ms / 1000));
+    watch.announce(portalT("Passage passé : reprise à {time}", { time: watch.clock(ms / 1000) }));
     return true;
   }
 

@@ -156,7 +156,7 @@
         if (startSeconds && kind === "youtube") { url.searchParams.set("start", String(Math.floor(startSeconds))); }
         var iframe = document.createElement("iframe");
         iframe.src = url.toString();
-        iframe.title = area.getAttribute("data-title") || "Lecteur vidéo";
+        iframe.title = area.getAttribute("data-title") || portalT("Lecteur vidéo");
         iframe.className = "player player-iframe";
         iframe.setAttribute("allow", "autoplay; fullscreen; picture-in-picture");
         iframe.setAttribute("allowfullscreen", "");
@@ -193,12 +193,12 @@
       range.value = String(Math.round(into * 10));
       var text = clock(into) + " / " + clock(length());
       time.textContent = text;
-      range.setAttribute("aria-valuetext", clock(into) + " sur " + clock(length()));
+      range.setAttribute("aria-valuetext", portalT("{time} sur {length}", { time: clock(into), length: clock(length()) }));
     }
     function state() {
       var playing = !player.paused();
       button.classList.toggle("playing", playing);
-      button.querySelector(".label").textContent = playing ? "Pause" : "Écouter";
+      button.querySelector(".label").textContent = playing ? portalT("Pause") : portalT("Écouter");
     }
     button.addEventListener("click", function () {
       if (player.paused()) {

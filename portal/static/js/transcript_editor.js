@@ -22,13 +22,21 @@
   var dirty = false;
   var findFrom = { cue: 0, at: 0 };
 
+  var lang = document.documentElement.lang || "fr";
+  function number(n) { return Number(n).toLocaleString(lang); }
+  var decimal = (0.5).toLocaleString(lang).replace(/\d/g, "") || ",";  // "," in French, "." in English
+  var LABELS = {
+    start: { label: portalT("Début"), minus: portalT("Début moins 0,1 s"), plus: portalT("Début plus 0,1 s"), now: portalT("Début au temps du lecteur") },
+    end: { label: portalT("Fin"), minus: portalT("Fin moins 0,1 s"), plus: portalT("Fin plus 0,1 s"), now: portalT("Fin au temps du lecteur") }
+  };
+
   // -- times ---------------------------------------------------------------------------------
   function fmt(ms) {
     var tenths = Math.round(ms / 100);
     var s = Math.floor(tenths / 10), t = tenths % 10;
     var h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, sec = s % 60;
     var mm = h ? String(m).padStart(2, "0") : String(m);
-    return (h ? h + ":" : "") + mm + ":" + String(sec).padStart(2, "0") + "," + t;
+    return (h ? h + ":" : "") + mm + ":" + String(sec).padStart(2, "0") + decimal + t;
   }
   function parse(text) {
     var value = text.trim().replace(",", ".");
@@ -61,14 +69,15 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  function timeField(i, which, label) {
+  function timeField(i, which) {
+    var labels = LABELS[which];
     var box = el("span", { "class": "ed-time" });
     var id = "ed-" + which + "-" + i;
-    box.appendChild(el("label", { "for": id }, label));
+    box.appendChild(el("label", { "for": id }, labels.label));
     box.appendChild(el("input", { id: id, "class": "ed-" + which, type: "text", inputmode: "decimal", size: "8", value: fmt(cues[i][which + "_ms"]) }));
-    box.appendChild(el("button", { type: "button", "class": "secondary", "data-act": which + "-minus", "aria-label": label + " moins 0,1 s" }, "−0,1"));
-    box.appendChild(el("button", { type: "button", "class": "secondary", "data-act": which + "-plus", "aria-label": label + " plus 0,1 s" }, "+0,1"));
-    var nowButton = el("button", { type: "button", "class": "secondary", "data-act": which + "-now", "aria-label": label + " au temps du lecteur" }, "Maintenant");
+    box.appendChild(el("button", { type: "button", "class": "secondary", "data-act": which + "-minus", "aria-label": labels.minus }, "−" + (0.1).toLocaleString(lang)));
+    box.appendChild(el("button", { type: "button", "class": "secondary", "data-act": which + "-plus", "aria-label": labels.plus }, "+" + (0.1).toLocaleString(lang)));
+    var nowButton = el("button", { type: "button", "class": "secondary", "data-act": which + "-now", "aria-label": labels.now }, portalT("Maintenant"));
     if (!player) nowButton.disabled = true;
     box.appendChild(nowButton);
     return box;
@@ -77,24 +86,31 @@
     var cue = cues[i], n = i + 1;
     var li = el("li", { "class": "ed-cue", "data-index": String(i), id: "ed-cue-" + i });
     var head = el("div", { "class": "ed-head" });
-    head.appendChild(el("span", { "class": "ed-number" }, "Réplique " + n));
-    head.appendChild(timeField(i, "start", "Début"));
-    head.appendChild(timeField(i, "end", "Fin"));
+    head.appendChild(el("span", { "class": "ed-number" }, portalT("Réplique {number}", { number: number(n) })));
+    head.appendChild(timeField(i, "start"));
+    head.appendChild(timeField(i, "end"));
     li.appendChild(head);
     var speakerId = "ed-speaker-" + i, textId = "ed-text-" + i;
     var who = el("div", { "class": "field ed-who" });
-    who.appendChild(el("label", { "for": speakerId }, "Intervenant·e"));
+    who.appendChild(el("label", { "for": speakerId }, portalT("Intervenant·e")));
     who.appendChild(el("input", { id: speakerId, "class": "ed-speaker", type: "text", maxlength: "200", value: cue.speaker || "" }));
     li.appendChild(who);
     var what = el("div", { "class": "field ed-what" });
-    what.appendChild(el("label", { "for": textId }, "Texte de la réplique " + n));
+    what.appendChild(el("label", { "for": textId }, portalT("Texte de la réplique {number}", { number: number(n) })));
     var area = el("textarea", { id: textId, "class": "ed-text", rows: "2" });
     area.value = cue.text;
     what.appendChild(area);
     li.appendChild(what);
     var actions = el("p", { "class": "player-tools ed-actions" });
-    [["play", "Écouter"], ["split", "Couper au curseur"], ["merge", "Fusionner avec la suivante"], ["insert", "Insérer une réplique après"], ["delete", "Supprimer"]].forEach(function (a) {
-      var b = el("button", { type: "button", "class": "secondary", "data-act": a[0], "aria-label": a[1] + " (réplique " + n + ")" }, a[1]);
+    var shown = { number: number(n) };
+    [
+      ["play", portalT("Écouter"), portalT("Écouter (réplique {number})", shown)],
+      ["split", portalT("Couper au curseur"), portalT("Couper au curseur (réplique {number})", shown)],
+      ["merge", portalT("Fusionner avec la suivante"), portalT("Fusionner avec la suivante (réplique {number})", shown)],
+      ["insert", portalT("Insérer une réplique après"), portalT("Insérer une réplique après (réplique {number})", shown)],
+      ["delete", portalT("Supprimer"), portalT("Supprimer (réplique {number})", shown)]
+    ].forEach(function (a) {
+      var b = el("button", { type: "button", "class": "secondary", "data-act": a[0], "aria-label": a[2] }, a[1]);
       if ((a[0] === "play" && !player) || (a[0] === "merge" && i === cues.length - 1)) b.disabled = true;
       actions.appendChild(b);
     });
@@ -107,7 +123,7 @@
     list.textContent = "";
     list.setAttribute("start", String(page * PAGE + 1));
     for (var i = page * PAGE; i < Math.min(cues.length, (page + 1) * PAGE); i++) list.appendChild(row(i));
-    document.getElementById("ed-range").textContent = "Répliques " + (page * PAGE + 1) + " à " + Math.min(cues.length, (page + 1) * PAGE) + " sur " + cues.length;
+    document.getElementById("ed-range").textContent = portalT("Répliques {first} à {last} sur {count}", { first: number(page * PAGE + 1), last: number(Math.min(cues.length, (page + 1) * PAGE)), count: number(cues.length) });
     root.querySelector("[data-act=page-prev]").disabled = page === 0;
     root.querySelector("[data-act=page-next]").disabled = page >= pages - 1;
     if (focusIndex !== undefined) {
@@ -120,23 +136,24 @@
 
   // -- editing -------------------------------------------------------------------------------
   function setTime(i, which, ms, input) {
-    if (ms === null || ms < 0) { if (input) input.setAttribute("aria-invalid", "true"); say("Temps illisible : écrivez par exemple 1:02,5 ou 62,5."); return; }
+    if (ms === null || ms < 0) { if (input) input.setAttribute("aria-invalid", "true"); say(portalT("Temps illisible : écrivez par exemple 1:02,5 ou 62,5.")); return; }
     cues[i][which + "_ms"] = ms;
     var field = input || document.getElementById("ed-" + which + "-" + i);
     if (field) { field.value = fmt(ms); field.removeAttribute("aria-invalid"); }
-    changed("Réplique " + (i + 1) + " : " + (which === "start" ? "début" : "fin") + " à " + fmt(ms) + ".");
+    var values = { number: number(i + 1), time: fmt(ms) };
+    changed(which === "start" ? portalT("Réplique {number} : début à {time}.", values) : portalT("Réplique {number} : fin à {time}.", values));
   }
   function split(i) {
     var area = document.getElementById("ed-text-" + i);
     var at = area ? area.selectionStart : 0;
     var text = cues[i].text, before = text.slice(0, at).trim(), after = text.slice(at).trim();
-    if (!before || !after) { say("Placez le curseur dans le texte, là où la réplique doit être coupée."); return; }
+    if (!before || !after) { say(portalT("Placez le curseur dans le texte, là où la réplique doit être coupée.")); return; }
     var cue = cues[i], t = now();
     var cut = t !== null && t > cue.start_ms && t < cue.end_ms ? t : Math.round((cue.start_ms + (cue.end_ms - cue.start_ms) * at / text.length) / 100) * 100;
     cut = Math.min(Math.max(cut, cue.start_ms + 100), cue.end_ms - 100);
     remember();
     cues.splice(i, 1, { start_ms: cue.start_ms, end_ms: cut, speaker: cue.speaker, text: before }, { start_ms: cut, end_ms: cue.end_ms, speaker: cue.speaker, text: after });
-    changed("Réplique " + (i + 1) + " coupée à " + fmt(cut) + " : deux répliques.");
+    changed(portalT("Réplique {number} coupée à {time} : deux répliques.", { number: number(i + 1), time: fmt(cut) }));
     show(i + 1);
   }
   function merge(i) {
@@ -144,7 +161,7 @@
     remember();
     var a = cues[i], b = cues[i + 1];
     cues.splice(i, 2, { start_ms: a.start_ms, end_ms: Math.max(a.end_ms, b.end_ms), speaker: a.speaker || b.speaker, text: a.text + " " + b.text });
-    changed("Répliques " + (i + 1) + " et " + (i + 2) + " fusionnées.");
+    changed(portalT("Répliques {first} et {second} fusionnées.", { first: number(i + 1), second: number(i + 2) }));
     show(i);
   }
   function insert(i) {
@@ -152,23 +169,23 @@
     var start = cues[i].end_ms, next = cues[i + 1];
     var end = next && next.start_ms - start >= 500 ? Math.min(next.start_ms, start + 2000) : start + 1000;
     cues.splice(i + 1, 0, { start_ms: start, end_ms: end, speaker: cues[i].speaker, text: "…" });
-    changed("Réplique insérée après la " + (i + 1) + " : écrivez son texte.");
+    changed(portalT("Réplique insérée après la {number} : écrivez son texte.", { number: number(i + 1) }));
     show(i + 1);
     var area = document.getElementById("ed-text-" + (i + 1));
     if (area) area.select();
   }
   function remove(i) {
-    if (cues.length === 1) { say("Une transcription garde au moins une réplique."); return; }
+    if (cues.length === 1) { say(portalT("Une transcription garde au moins une réplique.")); return; }
     remember();
     var gone = cues.splice(i, 1)[0];
-    changed("Réplique " + (i + 1) + " supprimée (« " + gone.text.slice(0, 40) + " ») ; « Annuler la dernière action » la rétablit.");
+    changed(portalT("Réplique {number} supprimée (« {text} ») ; « Annuler la dernière action » la rétablit.", { number: number(i + 1), text: gone.text.slice(0, 40) }));
     show(Math.min(i, cues.length - 1), "[data-act=play], .ed-text");
   }
   function undo() {
     if (!history.length) return;
     cues = JSON.parse(history.pop());
     undoButton.disabled = !history.length;
-    changed("Dernière action annulée.");
+    changed(portalT("Dernière action annulée."));
     render();
   }
 
@@ -181,7 +198,7 @@
   }
   function findNext() {
     var re = pattern(true);
-    if (!re) { say("Écrivez ce qu'il faut chercher."); document.getElementById("ed-find").focus(); return; }
+    if (!re) { say(portalT("Écrivez ce qu'il faut chercher.")); document.getElementById("ed-find").focus(); return; }
     for (var step = 0; step <= cues.length; step++) {
       var i = (findFrom.cue + step) % cues.length;
       re.lastIndex = step === 0 ? findFrom.at : 0;
@@ -191,15 +208,15 @@
         show(i);
         var area = document.getElementById("ed-text-" + i);
         area.setSelectionRange(m.index, m.index + m[0].length);
-        say("Trouvé dans la réplique " + (i + 1) + ".");
+        say(portalT("Trouvé dans la réplique {number}.", { number: number(i + 1) }));
         return;
       }
     }
-    say("Introuvable.");
+    say(portalT("Introuvable."));
   }
   function replaceAll() {
     var re = pattern(true);
-    if (!re) { say("Écrivez ce qu'il faut remplacer."); document.getElementById("ed-find").focus(); return; }
+    if (!re) { say(portalT("Écrivez ce qu'il faut remplacer.")); document.getElementById("ed-find").focus(); return; }
     var by = document.getElementById("ed-replace").value, count = 0, lines = 0;
     var next = cues.map(function (cue) {
       var n = 0;
@@ -208,10 +225,13 @@
       if (n) { lines++; count += n; }
       return { start_ms: cue.start_ms, end_ms: cue.end_ms, speaker: speaker, text: text };
     });
-    if (!count) { say("Aucune occurrence de « " + document.getElementById("ed-find").value + " »."); return; }
+    if (!count) { say(portalT("Aucune occurrence de « {text} ».", { text: document.getElementById("ed-find").value })); return; }
     remember();
     cues = next;
-    changed(count + " remplacement" + (count > 1 ? "s" : "") + " dans " + lines + " réplique" + (lines > 1 ? "s" : "") + ".");
+    var counted = { count: number(count), lines: number(lines) };
+    if (count <= 1) { changed(portalT("{count} remplacement dans {lines} réplique.", counted)); }
+    else if (lines <= 1) { changed(portalT("{count} remplacements dans {lines} réplique.", counted)); }
+    else { changed(portalT("{count} remplacements dans {lines} répliques.", counted)); }
     render();
   }
 
@@ -226,9 +246,9 @@
       var answer = null;
       try { answer = JSON.parse(xhr.responseText); } catch (err) { answer = null; }
       if (answer && answer.ok) { errorBox.hidden = true; done(answer); return; }
-      fail(answer && answer.error ? answer.error : "Le serveur a répondu " + xhr.status + " : rien n'a été enregistré.", answer && answer.cue);
+      fail(answer && answer.error ? answer.error : portalT("Le serveur a répondu {status} : rien n'a été enregistré.", { status: xhr.status }), answer && answer.cue);
     });
-    xhr.addEventListener("error", function () { fail("La connexion a été interrompue : rien n'a été enregistré, réessayez."); });
+    xhr.addEventListener("error", function () { fail(portalT("La connexion a été interrompue : rien n'a été enregistré, réessayez.")); });
     xhr.send(JSON.stringify(body));
   }
   function fail(message, cue) {
@@ -236,7 +256,7 @@
     errorBox.textContent = "";
     errorBox.appendChild(el("p", {}, message));
     if (cue) {
-      var link = el("a", { href: "#ed-cue-" + (cue - 1) }, "Aller à la réplique " + cue);
+      var link = el("a", { href: "#ed-cue-" + (cue - 1) }, portalT("Aller à la réplique {number}", { number: number(cue) }));
       link.addEventListener("click", function (event) { event.preventDefault(); show(cue - 1, ".ed-start"); });
       errorBox.appendChild(link);
     }
@@ -291,7 +311,7 @@
       send(data.preview_url, payload(), function (answer) {
         preview.innerHTML = answer.html; // rendered and escaped by the server (the upload preview's template)
         saveButton.disabled = answer.same;
-        say(answer.same ? "Aucun changement à enregistrer." : "Voici ce qui change ; « Enregistrer la nouvelle version » le met en ligne.");
+        say(answer.same ? portalT("Aucun changement à enregistrer.") : portalT("Voici ce qui change ; « Enregistrer la nouvelle version » le met en ligne."));
         var title = preview.querySelector("h2");
         if (title) { title.setAttribute("tabindex", "-1"); title.focus(); }
       });

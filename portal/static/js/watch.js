@@ -54,6 +54,7 @@
   }
 
   var clock = window.PortalPlayers.clock;
+  function number(n) { return Number(n).toLocaleString(document.documentElement.lang || "fr"); }
 
   /* 12:34.56 when the time is not on a second (clips taken from lines keep their milliseconds). */
   function preciseClock(seconds) {
@@ -162,7 +163,7 @@
         // Said once; the playback does not ask again for a while (the transcript may have changed: reload).
         var repeated = partFailed && partFailed.number === number;
         partFailed = { number: number, at: Date.now() };
-        if (!repeated) { announce("Cette partie de la transcription n'a pas pu être chargée ; rechargez la page."); }
+        if (!repeated) { announce(portalT("Cette partie de la transcription n'a pas pu être chargée ; rechargez la page.")); }
         return false;
       })
       .then(function (ok) { if (partWanted === number) { partLoading = null; partWanted = null; } return ok; });
@@ -216,7 +217,7 @@
       if (follow) { setFollow(false); }
     }, { passive: true });
   }
-  if (followButton) { followButton.addEventListener("click", function () { setFollow(!follow); announce(follow ? "Suivi de la lecture activé" : "Suivi de la lecture désactivé"); }); }
+  if (followButton) { followButton.addEventListener("click", function () { setFollow(!follow); announce(follow ? portalT("Suivi de la lecture activé") : portalT("Suivi de la lecture désactivé")); }); }
   if (resumeButton) { resumeButton.addEventListener("click", function () { setFollow(true); }); }
 
   /* -- the current line, the current chapter, the progress --------------------------------------- */
@@ -237,7 +238,7 @@
     nowChapter.hidden = index < 0;
     if (index >= 0) {
       var label = chapters[index].querySelector("title").textContent.replace(/^\S+\s/, "");
-      nowChapter.querySelector(".value").textContent = (index + 1) + "/" + chapters.length + " · " + label;
+      nowChapter.querySelector(".value").textContent = number(index + 1) + "/" + number(chapters.length) + " · " + label;
     }
   }
 
@@ -296,7 +297,7 @@
     listenButton.classList.toggle("playing", playing);
     var t = player.currentTime();
     var atSegmentStart = segmentEnd !== null && Math.abs(t - segmentStart) <= 0.5;
-    var label = playing ? "Pause" : (atSegmentStart || atSegmentEnd(t) ? "Écouter l'extrait" : (t > 0.5 ? "Écouter à partir de " + clock(t) : "Écouter"));
+    var label = playing ? portalT("Pause") : (atSegmentStart || atSegmentEnd(t) ? portalT("Écouter l'extrait") : (t > 0.5 ? portalT("Écouter à partir de {time}", { time: clock(t) }) : portalT("Écouter")));
     listenButton.querySelector(".label").textContent = label;
   }
   if (listenButton) {
@@ -314,7 +315,7 @@
   /* -- copying links ---------------------------------------------------------------------------- */
 
   function copy(text, what) {
-    function done() { announce("Lien copié : " + what); }
+    function done() { announce(portalT("Lien copié : {what}", { what: what })); }
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
     } else {
@@ -339,11 +340,11 @@
   copyCue.className = "copy-cue";
   // A link icon in the line's right margin (kept free for it), so that it never covers the words.
   copyCue.innerHTML = '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" d="M10 14a4 4 0 0 0 5.66 0l3-3a4 4 0 0 0-5.66-5.66l-1 1M14 10a4 4 0 0 0-5.66 0l-3 3a4 4 0 0 0 5.66 5.66l1-1"/></svg>';
-  copyCue.title = "Copier le lien de ce moment";
+  copyCue.title = portalT("Copier le lien de ce moment");
   function offerCopy(li) {
     if (!li || copyCue.parentNode === li) { return; }
     var seconds = cueStart(li);
-    copyCue.setAttribute("aria-label", "Copier le lien vers " + clock(seconds));
+    copyCue.setAttribute("aria-label", portalT("Copier le lien vers {time}", { time: clock(seconds) }));
     copyCue.setAttribute("data-seconds", String(seconds));
     copyCue.tabIndex = -1;  // reached by the mouse; the keyboard has "c" and each line's own link
     li.appendChild(copyCue);
@@ -392,7 +393,7 @@
     setFollow(true, false);
     if (!fromKeyboard) { rovingLink.focus({ preventScroll: true }); }  // the arrows go on from the clicked line
     rememberMoment(seconds);
-    if (fromKeyboard || !wasPlaying) { announce("Placé à " + clock(seconds) + (wasPlaying ? "" : ". Lecture : touche k ou bouton Écouter.")); }
+    if (fromKeyboard || !wasPlaying) { announce(wasPlaying ? portalT("Placé à {time}", { time: clock(seconds) }) : portalT("Placé à {time}. Lecture : touche k ou bouton Écouter.", { time: clock(seconds) })); }
   }
 
   var linesBox = scroller || transcript;  // what holds the lines, whichever part is shown
@@ -470,7 +471,7 @@
       if (hidden > 0) { window.scrollBy(0, -hidden); }
     }
     if (backwards) { placeInPanel(li, 0.9); } else if (scroller) { scroller.scrollTop = 0; expectedScroll = 0; }  // the part's links in view
-    announce("Partie " + partNumber + " sur " + partCount + ", à partir de " + clock(cueStart(cues[0])));
+    announce(portalT("Partie {part} sur {count}, à partir de {time}", { part: number(partNumber), count: number(partCount), time: clock(cueStart(cues[0])) }));
   }
 
   var toLine = document.getElementById("to-line");
@@ -558,7 +559,10 @@
   }
 
   function suggestionParts(word) {
-    return [" · Vouliez-vous dire ", element("button", { type: "button", "class": "linkish", "data-suggestion": word }, word), " ?"];
+    // One sentence around the button: the words before and after "{word}" in the translation.
+    var sentence = portalT("Vouliez-vous dire {word} ?"), at = sentence.indexOf("{word}");
+    if (at < 0) { return [" · " + sentence + " ", element("button", { type: "button", "class": "linkish", "data-suggestion": word }, word)]; }
+    return [" · " + sentence.slice(0, at), element("button", { type: "button", "class": "linkish", "data-suggestion": word }, word), sentence.slice(at + "{word}".length)];
   }
 
   function searchAllLink(q, label) {
@@ -568,22 +572,22 @@
   function showCount(q) {
     var count = element("span", { "class": "within-count" });
     if (!hits.length) {
-      count.textContent = "Aucun passage pour « " + q + " »";
+      count.textContent = portalT("Aucun passage pour « {query} »", { query: q });
     } else if (hitIndex < 0) {
-      count.textContent = hits.length + " passage" + (hits.length > 1 ? "s" : "");
+      count.textContent = hits.length > 1 ? portalT("{count} passages", { count: number(hits.length) }) : portalT("{count} passage", { count: number(hits.length) });
     } else {
-      count.appendChild(element("span", { "aria-hidden": "true" }, (hitIndex + 1) + " / " + hits.length));
-      count.appendChild(element("span", { "class": "visually-hidden" }, "passage " + (hitIndex + 1) + " sur " + hits.length));
+      count.appendChild(element("span", { "aria-hidden": "true" }, number(hitIndex + 1) + " / " + number(hits.length)));
+      count.appendChild(element("span", { "class": "visually-hidden" }, portalT("passage {number} sur {count}", { number: number(hitIndex + 1), count: number(hits.length) })));
     }
     return count;
   }
 
   function render(q, extra) {
     var parts = [showCount(q)];
-    if (hitIndex >= 0) { parts.push(" · " + clock(hits[hitIndex].start) + " "); parts.push(element("button", { type: "button", "class": "secondary play-hit", "data-play-hit": "" }, "Écouter ce passage")); }
+    if (hitIndex >= 0) { parts.push(" · " + clock(hits[hitIndex].start) + " "); parts.push(element("button", { type: "button", "class": "secondary play-hit", "data-play-hit": "" }, portalT("Écouter ce passage"))); }
     (extra || []).forEach(function (x) { parts.push(x); });
     parts.push(" · ");
-    parts.push(searchAllLink(q, "dans tous les webinaires"));
+    parts.push(searchAllLink(q, portalT("dans tous les webinaires")));
     setStatus(parts);
     prevButton.disabled = nextButton.disabled = hits.length === 0;
   }
@@ -643,7 +647,17 @@
       drawMarkers();
       render(searchedFor, lastExtra);
     }
-    announce(hits.length ? hits.length + " passage" + (hits.length > 1 ? "s" : "") + " pour « " + searchedFor + " »" + (hitIndex >= 0 ? ", passage " + (hitIndex + 1) + " à " + clock(hits[hitIndex].start) : "") : "Aucun passage pour « " + searchedFor + " »");
+    announce(foundMessage(searchedFor));
+  }
+
+  /* What a search found, said in one sentence. */
+  function foundMessage(q) {
+    if (!hits.length) { return portalT("Aucun passage pour « {query} »", { query: q }); }
+    var values = { count: number(hits.length), query: q };
+    if (hitIndex < 0) { return hits.length > 1 ? portalT("{count} passages pour « {query} »", values) : portalT("{count} passage pour « {query} »", values); }
+    values.number = number(hitIndex + 1);
+    values.time = clock(hits[hitIndex].start);
+    return hits.length > 1 ? portalT("{count} passages pour « {query} », passage {number} à {time}", values) : portalT("{count} passage pour « {query} », passage {number} à {time}", values);
   }
 
   function runSearch() {
@@ -653,7 +667,7 @@
       searchSeq += 1;  // an answer still on its way is for older words
       searchedFor = null;
       clearHits();
-      setStatus([searchAllLink(q, "Chercher dans tous les webinaires")]);
+      setStatus([searchAllLink(q, portalT("Chercher dans tous les webinaires"))]);
       prevButton.disabled = nextButton.disabled = true;
       return;
     }
@@ -661,13 +675,13 @@
     fetch(within.getAttribute("data-api") + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
       .then(function (data) { if (seq === searchSeq) { applyResults(data); } })
-      .catch(function () { if (seq === searchSeq) { setStatus(["La recherche n'a pas répondu ; réessayez."]); } });
+      .catch(function () { if (seq === searchSeq) { setStatus([portalT("La recherche n'a pas répondu ; réessayez.")]); } });
   }
 
   function step(delta) {
     if (!hits.length) { return; }
     activate(hitIndex + delta, true);
-    announce("Passage " + (hitIndex + 1) + " sur " + hits.length + ", à " + clock(hits[hitIndex].start));
+    announce(portalT("Passage {number} sur {count}, à {time}", { number: number(hitIndex + 1), count: number(hits.length), time: clock(hits[hitIndex].start) }));
   }
 
   if (within && query && transcript) {
@@ -749,13 +763,13 @@
     switch (event.key) {
       case "k": case "K": case " ":
         event.preventDefault();
-        if (player.paused()) { player.play(); announce("Lecture à " + clock(t)); } else { player.pause(); announce("Pause à " + clock(t)); }
+        if (player.paused()) { player.play(); announce(portalT("Lecture à {time}", { time: clock(t) })); } else { player.pause(); announce(portalT("Pause à {time}", { time: clock(t) })); }
         break;
       case "j": case "J":
-        event.preventDefault(); seek(t - 5, false); announce("Recul de 5 secondes : " + clock(Math.max(0, t - 5)));
+        event.preventDefault(); seek(t - 5, false); announce(portalT("Recul de 5 secondes : {time}", { time: clock(Math.max(0, t - 5)) }));
         break;
       case "l": case "L":
-        event.preventDefault(); seek(t + 5, false); announce("Avance de 5 secondes : " + clock(t + 5));
+        event.preventDefault(); seek(t + 5, false); announce(portalT("Avance de 5 secondes : {time}", { time: clock(t + 5) }));
         break;
       case "n": case "N": case "p": case "P": {
         if (!cues.length) { return; }
@@ -774,7 +788,8 @@
         var say = function (targetIndex) {
           seek(starts[targetIndex], false);
           var text = cues[targetIndex].querySelector(".cue-text");
-          announce((forward ? "Réplique suivante, " : "Réplique précédente, ") + clock(starts[targetIndex]) + " : " + (text ? text.textContent.slice(0, 80) : ""));
+          var said = { time: clock(starts[targetIndex]), text: text ? text.textContent.slice(0, 80) : "" };
+          announce(forward ? portalT("Réplique suivante, {time} : {text}", said) : portalT("Réplique précédente, {time} : {text}", said));
         };
         if (!inThisPart(t)) { loadPart(partAt(t)).then(function (ok) { if (ok) { lineKey(); } }); } else { lineKey(); }
         break;
@@ -802,7 +817,7 @@
       seek(seconds, !player.paused());
       setFollow(true);
       rememberMoment(seconds);
-      announce("Chapitre à " + clock(seconds));
+      announce(portalT("Chapitre à {time}", { time: clock(seconds) }));
     });
   });
 
@@ -844,7 +859,7 @@
       var crossed = segmentEnd !== null && last !== null && last >= segmentStart - 0.5 && last < segmentEnd - 0.05 && t >= segmentEnd - 0.05 && t - last < 1.5;
       if (crossed && !p.paused()) {
         p.pause();
-        announce("Fin de l'extrait à " + clock(segmentEnd));
+        announce(portalT("Fin de l'extrait à {time}", { time: clock(segmentEnd) }));
       }
       last = t;
     });
