@@ -7,6 +7,7 @@ before any view runs).
 from __future__ import annotations
 
 from flask import Blueprint, abort, request
+from flask_babel import gettext as _
 
 from portal.auth import admins_only
 from portal.extensions import db
@@ -19,7 +20,7 @@ admins_only(bp)
 def webinar_or_404(webinar_id: int) -> Webinar:
     webinar = db.session.get(Webinar, webinar_id)
     if webinar is None:
-        abort(404, "Ce webinaire n'existe pas (ou plus).")
+        abort(404, _("Ce webinaire n'existe pas (ou plus)."))
     return webinar
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -28,7 +29,7 @@ def users():
         except accounts.PasswordError as err:
             form.password.errors.append(str(err))
         else:
-            flash(f"Compte créé pour {user.email}.", "success")
+            flash(_("Compte créé pour %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     all_users = list(db.session.scalars(select(User).order_by(User.email)))
     return render_template("admin/users.html", users=all_users, form=form, action=ActionForm(), reset_link=reset_link), 400 if form.errors else 200
@@ -42,12 +43,12 @@ def user_active(user_id: int):
     if ActionForm().validate_on_submit():
         enable = request.form.get("active") == "1"
         if user.id == current_user.id and not enable:
-            flash("Vous ne pouvez pas désactiver votre propre compte.", "error")
+            flash(_("Vous ne pouvez pas désactiver votre propre compte."), "error")
         else:
             accounts.set_active(user, enable)
             audit.record("account.enable" if enable else "account.disable", "account", user.id, user.email)
             db.session.commit()
-            flash(f"Compte {user.email} {'réactivé' if enable else 'désactivé'}.", "success")
+            flash(_("Compte %(email)s réactivé.", email=user.email) if enable else _("Compte %(email)s désactivé.", email=user.email), "success")
     return redirect(url_for("admin.users"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from media_meta.errors import TimecodeError
 from media_meta.timecodes import parse_timecode
@@ -35,7 +36,7 @@ def index(webinar_id: int):
             except service.ContentNoteError as err:
                 form[err.field].errors.append(str(err))
             else:
-                flash("Avertissement ajouté : il s'affiche avant le passage et quand la lecture l'atteint.", "success")
+                flash(_("Avertissement ajouté : il s'affiche avant le passage et quand la lecture l'atteint."), "success")
                 return redirect(url_for("content_notes.index", webinar_id=webinar.id))
     return render_template(
         "admin/content_notes.html", webinar=webinar, form=form, action=ActionForm(), labels=service.SUGGESTED_LABELS
@@ -46,10 +47,10 @@ def index(webinar_id: int):
 def delete(webinar_id: int, note_id: int):
     note = db.session.get(ContentNote, note_id)
     if note is None or note.webinar_id != webinar_id:
-        abort(404, "Cet avertissement n'existe pas (ou plus).")
+        abort(404, _("Cet avertissement n'existe pas (ou plus)."))
     if ActionForm().validate_on_submit():
         service.delete_note(note)
-        flash("Avertissement supprimé.", "success")
+        flash(_("Avertissement supprimé."), "success")
     else:
-        flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
+        flash(_("Le formulaire a expiré : rechargez la page et recommencez."), "error")
     return redirect(url_for("content_notes.index", webinar_id=webinar_id))

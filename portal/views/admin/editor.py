@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import links
@@ -37,7 +38,7 @@ def editor(webinar_id: int):
 def _edited() -> tuple[dict, list]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise service.EditError("Requête illisible : rechargez la page.")
+        raise service.EditError(_("Requête illisible : rechargez la page."))
     return body, service.read_cues(body.get("cues"))
 
 
@@ -46,7 +47,7 @@ def preview(webinar_id: int):
     """What would change, as the upload's preview shows it (the same HTML), before saving."""
     webinar = webinar_or_404(webinar_id)
     try:
-        _, cues = _edited()
+        _body, cues = _edited()
     except service.EditError as err:
         return jsonify({"ok": False, "error": err.message, "cue": err.cue}), 400
     diff = service.changes(webinar, cues)
@@ -65,5 +66,5 @@ def save(webinar_id: int):
         return jsonify({"ok": False, "error": err.message, "cue": err.cue}), 400
     except VersionConflict as err:
         return jsonify({"ok": False, "error": str(err)}), 409
-    flash(f"Version {result.transcript.version} enregistrée depuis l'éditeur ; elle est en ligne et déjà cherchable.", "success")
+    flash(_("Version %(version)s enregistrée depuis l'éditeur ; elle est en ligne et déjà cherchable.", version=result.transcript.version), "success")
     return jsonify({"ok": True, "version": result.transcript.version, "redirect": url_for("admin.transcripts", webinar_id=webinar.id)})

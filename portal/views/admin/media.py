@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from portal.auth import admins_only
 from media_meta.stored import file_size
@@ -27,14 +28,14 @@ def upload(webinar_id: int):
     error = None
     if request.method == "POST":
         if not form.validate_on_submit():
-            error = "Le formulaire a expiré : rechargez la page puis envoyez de nouveau le fichier."
+            error = _("Le formulaire a expiré : rechargez la page puis envoyez de nouveau le fichier.")
         else:
             try:
                 info = service.attach_upload(webinar, request.files.get("file") and request.files["file"].stream)
             except service.MediaUploadError as err:
                 error = str(err)
             else:
-                message = f"Nouvel enregistrement en ligne : {info.describe()}. La durée du webinaire est maintenant celle du fichier."
+                message = _("Nouvel enregistrement en ligne : %(recording)s. La durée du webinaire est maintenant celle du fichier.", recording=info.describe())
                 if _wants_json():
                     flash(message, "success")
                     return jsonify({"ok": True, "redirect": url_for("media_upload.upload", webinar_id=webinar.id)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from portal.extensions import db
 from portal.forms import (
@@ -21,6 +22,9 @@ def operations():
         started = indexing.start_background_rebuild(announce=True)
         audit.record("index.rebuild", "index", None, "index de recherche", "démarrée" if started else "déjà en cours")
         db.session.commit()
-        flash("Reconstruction de l'index lancée en arrière-plan ; le site reste disponible." if started else "Une reconstruction est déjà en cours.", "info")
+        if started:
+            flash(_("Reconstruction de l'index lancée en arrière-plan ; le site reste disponible."), "info")
+        else:
+            flash(_("Une reconstruction est déjà en cours."), "info")
         return redirect(url_for("admin.operations"))
     return render_template("admin/operations.html", status=indexing.status(), form=form, now=datetime.now(timezone.utc))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from portal.auth import admins_only
 from portal.extensions import db
@@ -25,18 +26,27 @@ def index():
     )
 
 
+def _status_changed(status: str) -> str:
+    """The confirmation of a report's new status, one whole sentence per status."""
+    return {
+        "new": _("Signalement à traiter."),
+        "fixed": _("Signalement corrigé."),
+        "rejected": _("Signalement écarté."),
+    }[status]
+
+
 @bp.post("/<int:report_id>/status")
 def set_status(report_id: int):
     report = db.session.get(ErrorReport, report_id)
     if report is None:
-        abort(404, "Ce signalement n'existe pas (ou plus).")
+        abort(404, _("Ce signalement n'existe pas (ou plus)."))
     if not ActionForm().validate_on_submit():
-        flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
+        flash(_("Le formulaire a expiré : rechargez la page et recommencez."), "error")
     else:
         try:
             service.set_status(report, request.form.get("status", ""))
         except service.ReportError as err:
             flash(str(err), "error")
         else:
-            flash(f"Signalement {service.STATUS_LABELS[report.status]}.", "success")
+            flash(_status_changed(report.status), "success")
     return redirect(url_for("reports.index"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from media_meta.errors import MediaMetaError
@@ -61,7 +62,7 @@ def resource_edit(resource_id: int | None = None):
         except resource_service.ResourceError as err:
             form[err.field].errors = list(form[err.field].errors) + [err.message]
         else:
-            flash("Ressource enregistrée.", "success")
+            flash(_("Ressource enregistrée."), "success")
             return redirect(url_for("admin.resource_edit", resource_id=saved.id))
     return render_template(
         "admin/resource_form.html", form=form, resource=resource, link_form=_link_form(), action=ActionForm()
@@ -80,9 +81,9 @@ def resource_link(resource_id: int):
             at = parse_timecode(form.at.data) if form.at.data else None
             resource_service.link_resource(resource, webinar, at, form.note.data or "")
         except (MediaMetaError, resource_service.ResourceError) as err:
-            flash(f"Lien non ajouté : {err}", "error")
+            flash(_("Lien non ajouté : %(reason)s", reason=err), "error")
         else:
-            flash(f"Ressource liée à « {webinar.title} ».", "success")
+            flash(_("Ressource liée à « %(title)s ».", title=webinar.title), "success")
     return redirect(url_for("admin.resource_edit", resource_id=resource.id) + "#links")
 
 
@@ -94,7 +95,7 @@ def resource_unlink(link_id: int):
     resource_id = link.resource_id
     if ActionForm().validate_on_submit():
         resource_service.unlink(link)
-        flash("Lien retiré.", "success")
+        flash(_("Lien retiré."), "success")
     return redirect(url_for("admin.resource_edit", resource_id=resource_id) + "#links")
 
 
@@ -105,7 +106,7 @@ def resource_delete(resource_id: int):
         abort(404)
     if ActionForm().validate_on_submit():
         resource_service.delete_resource(resource)
-        flash("Ressource supprimée.", "success")
+        flash(_("Ressource supprimée."), "success")
     return redirect(url_for("admin.resources"))
 
 
@@ -122,7 +123,7 @@ def resource_attach():
         at = parse_timecode(request.form.get("at", "")) if request.form.get("at") else None
         resource_service.link_resource(resource, webinar, at, request.form.get("note", ""))
     except (MediaMetaError, resource_service.ResourceError) as err:
-        flash(f"Ressource non attachée : {err}", "error")
+        flash(_("Ressource non attachée : %(reason)s", reason=err), "error")
         return redirect(url_for("public.webinar", slug=webinar.slug))
-    flash(f"« {resource.title} » attachée à ce moment.", "success")
+    flash(_("« %(title)s » attachée à ce moment.", title=resource.title), "success")
     return redirect(url_for("public.webinar", slug=webinar.slug, t=request.form.get("at") or None))

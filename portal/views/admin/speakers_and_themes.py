@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -30,7 +31,7 @@ def speaker_edit(speaker_id: int | None = None):
     if form.validate_on_submit():
         clash = db.session.scalar(select(Speaker).filter_by(name=form.name.data.strip()))
         if clash is not None and clash is not speaker:
-            form.name.errors.append("Une fiche porte déjà ce nom.")
+            form.name.errors.append(_("Une fiche porte déjà ce nom."))
         else:
             speaker = speaker or Speaker()
             speaker.name, speaker.affiliation, speaker.bio = form.name.data.strip(), form.affiliation.data or "", form.bio.data or ""
@@ -42,9 +43,9 @@ def speaker_edit(speaker_id: int | None = None):
             db.session.commit()
             for link in speaker.appearances:
                 indexing.webinar_changed(link.webinar)
-            flash(f"Fiche de {speaker.name} enregistrée.", "success")
+            flash(_("Fiche de %(name)s enregistrée.", name=speaker.name), "success")
             return redirect(url_for("admin.speakers"))
-    return render_template("admin/simple_form.html", form=form, title="Intervenant·e", back=url_for("admin.speakers")), 400 if form.errors else 200
+    return render_template("admin/simple_form.html", form=form, title=_("Intervenant·e"), back=url_for("admin.speakers")), 400 if form.errors else 200
 
 
 @bp.get("/themes")
@@ -63,9 +64,9 @@ def theme_edit(theme_id: int | None = None):
         if theme is None:
             slug = (form.slug.data or "").strip()
             if not slug:
-                form.slug.errors.append("Un nouveau thème a besoin d'un identifiant.")
+                form.slug.errors.append(_("Un nouveau thème a besoin d'un identifiant."))
             elif db.session.scalar(select(Theme).filter_by(slug=slug)):
-                form.slug.errors.append("Ce thème existe déjà.")
+                form.slug.errors.append(_("Ce thème existe déjà."))
             else:
                 position = (db.session.scalar(select(func.max(Theme.position))) or 0) + 1
                 theme = Theme(slug=slug, position=position)
@@ -75,9 +76,9 @@ def theme_edit(theme_id: int | None = None):
             db.session.flush()
             audit.record("theme.save", "theme", theme.id, theme.label)
             db.session.commit()
-            flash("Thème enregistré.", "success")
+            flash(_("Thème enregistré."), "success")
             return redirect(url_for("admin.themes"))
-    title = f"Thème « {theme.slug} »" if theme else "Nouveau thème"
+    title = _("Thème « %(slug)s »", slug=theme.slug) if theme else _("Nouveau thème")
     if theme is not None:
         del form.slug  # a slug is fixed once created: links and filters use it
     return render_template("admin/simple_form.html", form=form, title=title, back=url_for("admin.themes")), 400 if form.errors else 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from portal.auth import admins_only
 from portal.extensions import db
@@ -17,7 +18,7 @@ admins_only(bp)
 def _group(group_id: int) -> SynonymGroup:
     group = db.session.get(SynonymGroup, group_id)
     if group is None:
-        abort(404, "Ce groupe de synonymes n'existe pas (ou plus).")
+        abort(404, _("Ce groupe de synonymes n'existe pas (ou plus)."))
     return group
 
 
@@ -31,7 +32,7 @@ def index():
         except service.SynonymError as err:
             form.expressions.errors.append(str(err))
         else:
-            flash(f"Groupe ajouté : {' = '.join(group.expression_list)}. Il s'applique dès la prochaine recherche.", "success")
+            flash(_("Groupe ajouté : %(expressions)s. Il s'applique dès la prochaine recherche.", expressions=" = ".join(group.expression_list)), "success")
             return redirect(url_for("synonyms.index"))
     status = 400 if form.errors else 200
     return render_template("admin/synonyms.html", form=form, groups=service.all_groups(), action=ActionForm(), max_groups=service.MAX_GROUPS), status
@@ -48,9 +49,9 @@ def edit(group_id: int):
             db.session.rollback()
             form.expressions.errors.append(str(err))
         else:
-            flash("Groupe enregistré. Il s'applique dès la prochaine recherche.", "success")
+            flash(_("Groupe enregistré. Il s'applique dès la prochaine recherche."), "success")
             return redirect(url_for("synonyms.index"))
-    title = f"Synonymes : {group.expression_list[0] if group.expression_list else group.id}"
+    title = _("Synonymes : %(name)s", name=group.expression_list[0] if group.expression_list else group.id)
     return render_template("admin/simple_form.html", form=form, title=title, back=url_for("synonyms.index")), 400 if form.errors else 200
 
 
@@ -60,7 +61,7 @@ def delete(group_id: int):
     if ActionForm().validate_on_submit():
         label = " = ".join(group.expression_list)
         service.delete_group(group)
-        flash(f"Groupe supprimé : {label}.", "success")
+        flash(_("Groupe supprimé : %(expressions)s.", expressions=label), "success")
     else:
-        flash("Le formulaire a expiré : rechargez la page et recommencez.", "error")
+        flash(_("Le formulaire a expiré : rechargez la page et recommencez."), "error")
     return redirect(url_for("synonyms.index"))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_number, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from media_meta.errors import TranscriptError
 from portal.extensions import db
-from flask_babel import format_number
 from portal.forms import (
     ActionForm,
     ConfirmUploadForm,
@@ -92,23 +92,27 @@ def transcript_confirm(webinar_id: int):
         abort(400)
     pending = pending_upload(webinar, form.token.data, current_user)
     if pending is None:
-        flash("Cet envoi n'est plus en attente (déjà confirmé ou expiré) : renvoyez le fichier.", "error")
+        flash(_("Cet envoi n'est plus en attente (déjà confirmé ou expiré) : renvoyez le fichier."), "error")
         return redirect(url_for("admin.transcripts", webinar_id=webinar.id))
     try:
         result = confirm_upload(webinar, pending, current_user)
     except TranscriptError as err:  # the configured limits changed since the preview
-        flash(f"Le fichier n'a pas pu être enregistré : {err}", "error")
+        flash(_("Le fichier n'a pas pu être enregistré : %(reason)s", reason=err), "error")
         return redirect(url_for("admin.transcripts", webinar_id=webinar.id))
     except VersionConflict as err:
         flash(str(err), "error")
         return redirect(url_for("admin.transcripts", webinar_id=webinar.id))
     lines = format_number(result.transcript.cue_count)
     if indexing.pending(webinar) is None:
-        flash(f"Version {result.transcript.version} active ({lines} répliques) ; la recherche est à jour.", "success")
+        flash(_("Version %(version)s active (%(lines)s répliques) ; la recherche est à jour.", version=result.transcript.version, lines=lines), "success")
     else:
         flash(
-            f"Version {result.transcript.version} active ({lines} répliques) : elle est en ligne, et la "
-            "recherche la trouvera dès la fin de son indexation (ci-dessous).",
+            _(
+                "Version %(version)s active (%(lines)s répliques) : elle est en ligne, et la recherche la trouvera dès la fin "
+                "de son indexation (ci-dessous).",
+                version=result.transcript.version,
+                lines=lines,
+            ),
             "success",
         )
     return redirect(url_for("admin.transcripts", webinar_id=webinar.id))
@@ -131,7 +135,7 @@ def transcript_changes(transcript_id: int):
     """What making this version active would change from the active one."""
     transcript = db.session.get(Transcript, transcript_id)
     if transcript is None:
-        abort(404, "Cette version n'existe pas (ou plus).")
+        abort(404, _("Cette version n'existe pas (ou plus)."))
     webinar = transcript.webinar
     return render_template(
         "admin/transcript_changes.html",
@@ -150,7 +154,7 @@ def transcript_activate(transcript_id: int):
         abort(404)
     if ActionForm().validate_on_submit():
         activate_version(transcript.webinar, transcript)
-        flash(f"La version {transcript.version} est de nouveau active.", "success")
+        flash(_("La version %(version)s est de nouveau active.", version=transcript.version), "success")
     return redirect(url_for("admin.transcripts", webinar_id=transcript.webinar_id))
 
 
@@ -165,12 +169,12 @@ def cue_edit(webinar_id: int, cue_id: int):
     webinar = webinar_or_404(webinar_id)
     cue = db.session.get(Cue, cue_id)
     if cue is None or cue.transcript_id != webinar.active_transcript_id:
-        abort(404, "Cette réplique n'appartient pas à la version active de la transcription.")
+        abort(404, _("Cette réplique n'appartient pas à la version active de la transcription."))
     report = db.session.get(ErrorReport, bounded_int(request.args.get("report"), 0, 0, 2**62)) if request.args.get("report") else None
     if report is not None and (report.webinar_id != webinar.id or report.status != "new"):
         report = None
     text = report.proposed if report is not None else cue.text
-    note = f"Signalement {report.id}" if report is not None else ""
+    note = _("Signalement %(id)s", id=report.id) if report is not None else ""
     form = CueEditForm(data={"speaker": cue.speaker or "", "text": text, "note": note} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -180,7 +184,7 @@ def cue_edit(webinar_id: int, cue_id: int):
             return redirect(url_for("admin.cues", webinar_id=webinar.id))
         if report is not None:
             reports_service.set_status(report, "fixed")
-        flash(f"Correction enregistrée dans la version {result.transcript.version} ; elle est déjà cherchable.", "success")
+        flash(_("Correction enregistrée dans la version %(version)s ; elle est déjà cherchable.", version=result.transcript.version), "success")
         moved = next((c for c in result.transcript.cues if c.position == cue.position), None)
         anchor = f"#cue-{moved.id}" if moved else ""
         return redirect(url_for("admin.cues", webinar_id=webinar.id) + anchor)

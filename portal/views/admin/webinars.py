@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -47,7 +48,7 @@ def webinar_new():
     if form.validate_on_submit():
         webinar = _save(form, None)
         if webinar is not None:
-            flash(f"Webinaire « {webinar.title} » créé. Ajoutez maintenant sa transcription.", "success")
+            flash(_("Webinaire « %(title)s » créé. Ajoutez maintenant sa transcription.", title=webinar.title), "success")
             return redirect(url_for("admin.transcripts", webinar_id=webinar.id))
     return render_template("admin/webinar_form.html", form=form, webinar=None), 400 if form.errors else 200
 
@@ -59,7 +60,7 @@ def webinar_edit(webinar_id: int):
     _theme_choices(form)
     if form.validate_on_submit():
         if _save(form, webinar) is not None:
-            flash("Modifications enregistrées.", "success")
+            flash(_("Modifications enregistrées."), "success")
             return redirect(url_for("admin.webinar_edit", webinar_id=webinar.id))
     return render_template("admin/webinar_form.html", form=form, webinar=webinar, action=ActionForm()), 400 if form.errors else 200
 
@@ -70,7 +71,7 @@ def webinar_publish(webinar_id: int):
     if ActionForm().validate_on_submit():
         publish = request.form.get("published") == "1"
         set_published(webinar, publish)
-        flash(f"« {webinar.title} » est {'publié' if publish else 'retiré du site'}.", "success")
+        flash(_("« %(title)s » est publié.", title=webinar.title) if publish else _("« %(title)s » est retiré du site.", title=webinar.title), "success")
     return redirect(request.referrer if same_site(request.referrer) else url_for("admin.dashboard"))
 
 
@@ -79,9 +80,9 @@ def webinar_delete(webinar_id: int):
     webinar = webinar_or_404(webinar_id)
     if ActionForm().validate_on_submit():
         if request.form.get("confirm_slug") != webinar.slug:
-            flash("Pour supprimer, recopiez exactement le slug du webinaire.", "error")
+            flash(_("Pour supprimer, recopiez exactement le slug du webinaire."), "error")
             return redirect(url_for("admin.webinar_edit", webinar_id=webinar.id))
         title = webinar.title
         delete_webinar(webinar)
-        flash(f"« {title} » a été supprimé.", "success")
+        flash(_("« %(title)s » a été supprimé.", title=title), "success")
     return redirect(url_for("admin.dashboard"))
