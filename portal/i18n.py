@@ -9,6 +9,7 @@ pages and the Python code, ``js`` for the scripts (sent to them by :func:`js_cat
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -137,6 +138,8 @@ def extract_messages(domain: str) -> Catalog:
     all_keywords = dict(DEFAULT_KEYWORDS) | {"_l": None} | {name: None for name in keywords}
     for filename, lineno, message, comments, context in extract_from_dir(
         str(root), method_map, options_map, keywords=all_keywords, comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
+        # Babel skips folders named "_…" by default: templates/_macros and _partials hold messages too.
+        directory_filter=lambda path: not os.path.basename(path).startswith(".") and os.path.basename(path) not in {"__pycache__", "node_modules"},
     ):
         catalogue.add(message, None, [(filename, None)], auto_comments=comments, context=context)
     return catalogue

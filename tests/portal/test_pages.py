@@ -43,7 +43,7 @@ def test_catalogue_theme_filter(demo_client):
 def test_watch_page_shows_everything_about_a_webinar(demo_client):
     html = demo_client.get("/webinars/session-1-algorithmes").get_data(as_text=True)
     assert "Comment les algorithmes des réseaux sociaux influencent-ils" in html
-    assert "mardi 26 mars 2024 à 12 h 30" in html
+    assert "mardi 26 mars 2024 à 12:30" in html
     assert "Soizic Pénicaud" in html and "AI Forensics" in html
     assert "Contenu de démonstration" in html
     assert re.search(r'<audio id="player"[^>]+src="/media/[0-9a-f]{32}\.opus"', html)
