@@ -19,9 +19,11 @@ ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
 
 # Jinja constructs, removed before reading what a template writes by itself.
 _TRANS_BLOCK = re.compile(r"{%-?\s*trans\b.*?{%-?\s*endtrans\s*-?%}", re.S)
-_JINJA = re.compile(r"{#.*?#}|{{.*?}}|{%.*?%}", re.S)
+_JINJA = re.compile(r"{#.*?#}|{%.*?%}", re.S)
+_TAG_NAME = re.compile(r"(</?){{.*?}}", re.S)  # <{{ heading }}> stays a tag
+_EXPRESSION = re.compile(r"{{.*?}}", re.S)
 _UNREAD = re.compile(r"<(script|style|code)\b[^>]*>.*?</\1>", re.S | re.I)
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_WORD = re.compile(r"(?<![\w-])[^\W\d_]{2,}(?![\w-])")  # a word; codes such as k7m2-q9xd are not
 # Words every language writes the same way: formats and names, never sentences.
 SAME_IN_EVERY_LANGUAGE = {"WebVTT", "SRT", "PDF", "Atom", "JSON", "VTT", "QR", "English", "Français"}
 SHOWN_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt", "label", "aria-description", "aria-roledescription"}
@@ -56,6 +58,7 @@ class _Unmarked(HTMLParser):
 def unmarked_strings(source: str) -> list[str]:
     text = _TRANS_BLOCK.sub(" ", source)
     text = _JINJA.sub(" ", text)
+    text = _EXPRESSION.sub(" ", _TAG_NAME.sub(r"\1x", text))
     text = _UNREAD.sub(" ", text)
     parser = _Unmarked()
     parser.feed(text)
@@ -137,22 +140,22 @@ def test_french_is_the_default_and_english_follows_accept_language(client):
 
 
 def test_english_pages_speak_english(client):
-    page = client.get("/webinaires", headers=ENGLISH).get_data(as_text=True)
+    page = client.get("/webinars", headers=ENGLISH).get_data(as_text=True)
     assert "Skip to content" in page and "Aller au contenu" not in page
     assert ">Webinars<" in page and ">Webinaires<" not in page
     assert 'placeholder="Search what was said…"' in page
 
 
 def test_the_switch_remembers_the_choice_over_the_browser_preference(client):
-    page = client.get("/webinaires?page=1").get_data(as_text=True)
+    page = client.get("/webinars?page=1").get_data(as_text=True)
     switch = re.search(r'<a href="(/langue/en[^"]*)" hreflang="en" lang="en"[^>]*>English</a>', page)
     assert switch, "the French page offers English"
     response = client.get(switch.group(1).replace("&amp;", "&"))
-    assert response.status_code == 302 and response.headers["Location"] == "/webinaires?page=1"
+    assert response.status_code == 302 and response.headers["Location"] == "/webinars?page=1"
     assert "langue=en" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
-    assert _lang(client.get("/webinaires")) == "en"
-    assert _lang(client.get("/webinaires", headers={"Accept-Language": "fr"})) == "en"  # the choice wins
-    back = client.get("/webinaires").get_data(as_text=True)
+    assert _lang(client.get("/webinars")) == "en"
+    assert _lang(client.get("/webinars", headers={"Accept-Language": "fr"})) == "en"  # the choice wins
+    back = client.get("/webinars").get_data(as_text=True)
     assert re.search(r'<a href="/langue/fr[^"]*" hreflang="fr" lang="fr"[^>]*>Français</a>', back)
     client.get("/langue/fr?next=/")
     assert _lang(client.get("/", headers=ENGLISH)) == "fr"
@@ -187,8 +190,8 @@ def test_dates_and_numbers_follow_the_language(app, client, make_webinar):
     with app.test_request_context("/", headers=ENGLISH):
         assert long_date(when) == "Tuesday, March 26, 2024 at 12:30\u202fPM"
     make_webinar(slug="dates")
-    french = client.get("/webinaires/dates").get_data(as_text=True)
-    english = client.get("/webinaires/dates", headers=ENGLISH).get_data(as_text=True)
+    french = client.get("/webinars/dates").get_data(as_text=True)
+    english = client.get("/webinars/dates", headers=ENGLISH).get_data(as_text=True)
     assert re.search(r"(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d+ \w+ \d{4}", french)
     assert re.search(r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \w+ \d+, \d{4}", english)
 
@@ -212,8 +215,8 @@ def test_a_transcript_error_is_explained_in_english(demo_admin):
 
 def test_the_scripts_get_their_messages_in_the_page_language(demo_client):
     def messages(headers=None) -> dict:
-        page = demo_client.get("/webinaires/", headers=headers or {}).get_data(as_text=True)
-        link = re.search(r'href="(/webinaires/[\w-]+)"', page).group(1)
+        page = demo_client.get("/webinars", headers=headers or {}).get_data(as_text=True)
+        link = re.search(r'href="(/webinars/[\w-]+)"', page).group(1)
         watch = demo_client.get(link, headers=headers or {}).get_data(as_text=True)
         box = re.search(r'<script type="application/json" id="js-messages">(.*?)</script>', watch, re.S)
         return json.loads(box.group(1))
@@ -233,13 +236,13 @@ def test_the_api_explains_errors_in_the_asked_language(client):
 
 
 def test_a_page_without_scripts_loads_no_script(client):
-    page = client.get("/webinaires", headers=ENGLISH).get_data(as_text=True)
+    page = client.get("/webinars", headers=ENGLISH).get_data(as_text=True)
     assert "i18n.js" not in page and "js-messages" not in page
 
 
 def test_pages_outside_the_layout_declare_their_language_too(demo_client):
-    page = demo_client.get("/webinaires/").get_data(as_text=True)
-    slug = re.search(r'href="/webinaires/([\w-]+)"', page).group(1)
+    page = demo_client.get("/webinars").get_data(as_text=True)
+    slug = re.search(r'href="/webinars/([\w-]+)"', page).group(1)
     for headers, code in (({}, "fr"), (ENGLISH, "en")):
         embed = demo_client.get(f"/embed/{slug}", query_string={"start": 10, "end": 40}, headers=headers)
         assert embed.status_code == 200
