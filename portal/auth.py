@@ -6,6 +6,7 @@ from functools import wraps
 from typing import Callable
 
 from flask import Blueprint, Flask, abort, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.extensions import login_manager
@@ -45,7 +46,8 @@ def admins_only(bp: Blueprint) -> Blueprint:
 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+    login_manager.localize_callback = str  # flashed as text in the visitor's language (a session holds no lazy string)
     login_manager.session_protection = "strong"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
@@ -407,13 +408,13 @@ class CollectionItem(db.Model):
 
 
 RESOURCE_KINDS = {
-    "slides": "Diaporama",
-    "document": "Document",
-    "legal": "Texte juridique",
-    "organisation": "Organisation",
-    "article": "Article",
-    "video": "Vidéo",
-    "other": "Autre",
+    "slides": _l("Diaporama"),
+    "document": _l("Document"),
+    "legal": _l("Texte juridique"),
+    "organisation": _l("Organisation"),
+    "article": _l("Article"),
+    "video": _l("Vidéo"),
+    "other": _l("Autre"),
 }
 
 resource_themes = Table(
@@ -449,7 +450,7 @@ class Resource(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return RESOURCE_KINDS.get(self.kind, self.kind)
+        return str(RESOURCE_KINDS.get(self.kind, self.kind))  # in the visitor's language
 
 
 class ResourceLink(db.Model):

@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Callable
 
 from flask import current_app, make_response, request
+from flask_babel import ngettext
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -48,8 +49,17 @@ def _count(table, key: str, window: int, limit: int, now: float) -> int:
     return 0 if count <= limit else max(1, int((window + 1) * WINDOW_S - now))
 
 
-def limited(bucket: str, setting: str, too_many: str = "Trop de recherches") -> Callable:
-    """Answer 429 (with Retry-After, in French, HTML or JSON) past ``config[setting]`` requests a minute per address."""
+def too_many_searches(wait: int) -> str:
+    return ngettext(
+        "Trop de recherches en peu de temps depuis votre adresse : réessayez dans %(num)s seconde.",
+        "Trop de recherches en peu de temps depuis votre adresse : réessayez dans %(num)s secondes.",
+        wait,
+    )
+
+
+def limited(bucket: str, setting: str, too_many: Callable[[int], str] = too_many_searches) -> Callable:
+    """Answer 429 (with Retry-After, HTML or JSON) past ``config[setting]`` requests a minute per address;
+    ``too_many(seconds)`` is the sentence that says so."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -60,8 +70,7 @@ def limited(bucket: str, setting: str, too_many: str = "Trop de recherches") -> 
                 if wait:
                     from portal.errors import render_error
 
-                    message = f"{too_many} en peu de temps depuis votre adresse : réessayez dans {wait} seconde{'s' if wait > 1 else ''}."
-                    response = make_response(render_error(429, message))
+                    response = make_response(render_error(429, too_many(wait)))
                     response.headers["Retry-After"] = str(wait)
                     return response
             return view(*args, **kwargs)

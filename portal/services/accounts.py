@@ -9,6 +9,8 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -29,7 +31,7 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password-just-for-timing", meth
 
 
 class PasswordError(ValueError):
-    """A password that may not be used; the message says why, in French."""
+    """A password that may not be used; the message says why, in the person's language."""
 
 
 class AccountError(ValueError):
@@ -47,21 +49,21 @@ def common_passwords() -> frozenset[str]:
 
 def check_password_policy(password: str, email: str = "") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
+        raise PasswordError(_("Le mot de passe doit compter au moins %(count)s caractères.", count=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise PasswordError(f"Le mot de passe doit compter au plus {MAX_PASSWORD_LENGTH} caractères.")
+        raise PasswordError(_("Le mot de passe doit compter au plus %(count)s caractères.", count=MAX_PASSWORD_LENGTH))
     lowered = password.lower()
     if lowered in common_passwords() or lowered.rstrip("0123456789!.?") in common_passwords():
-        raise PasswordError("Ce mot de passe fait partie des plus courants : choisissez-en un autre.")
+        raise PasswordError(_("Ce mot de passe fait partie des plus courants : choisissez-en un autre."))
     local = email.split("@")[0].lower() if email else ""
     if len(local) >= 4 and local in lowered:
-        raise PasswordError("Le mot de passe ne doit pas contenir votre adresse e-mail.")
+        raise PasswordError(_("Le mot de passe ne doit pas contenir votre adresse e-mail."))
     from zxcvbn import zxcvbn
 
     # zxcvbn refuses more than 72 characters; strength is measured on the first 72 (a longer passphrase only adds).
     if zxcvbn(password[:ZXCVBN_MAX], user_inputs=[email] if email else [])["score"] < 3:
         raise PasswordError(
-            "Ce mot de passe est trop facile à deviner : allongez-le, par exemple avec quatre mots sans rapport entre eux."
+            _("Ce mot de passe est trop facile à deviner : allongez-le, par exemple avec quatre mots sans rapport entre eux.")
         )
 
 
@@ -78,11 +80,11 @@ def create_user(email: str, password: str, role: str) -> User:
     """Create an account, audited, in its own transaction (the admin page and the command line alike)."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254 or " " in email:
-        raise AccountError("Adresse e-mail invalide.")
+        raise AccountError(_("Adresse e-mail invalide."))
     if role not in ("admin", "trainer"):
-        raise AccountError("Rôle inconnu : admin ou trainer.")
+        raise AccountError(_("Rôle inconnu : admin ou trainer."))
     if db.session.scalar(select(User).filter_by(email=email)):
-        raise AccountError(f"Un compte existe déjà pour {email}.")
+        raise AccountError(_("Un compte existe déjà pour %(email)s.", email=email))
     user = User(email=email, password_hash=hash_password(password, email), role=role)
     db.session.add(user)
     db.session.flush()
@@ -117,7 +119,7 @@ def start_sign_in(user: User, lasting: timedelta) -> str:
 
 def user_for_sign_in(value: str) -> User | None:
     """The account of a session's or remember cookie's ``<id>:<token>``, if that sign-in still holds."""
-    user_id, _, token = (value or "").partition(":")
+    user_id, _sep, token = (value or "").partition(":")
     if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18 or not token or len(token) > 100:
         return None
     found = db.session.scalar(
@@ -198,8 +200,16 @@ def wait_before_attempt(email: str, address: str) -> int:
 def wait_message(seconds: int) -> str:
     if seconds >= 60:
         minutes = math.ceil(seconds / 60)
-        return f"Trop de tentatives de connexion. Réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
-    return f"Trop de tentatives de connexion. Réessayez dans {seconds} seconde{'s' if seconds > 1 else ''}."
+        return ngettext(
+            "Trop de tentatives de connexion. Réessayez dans %(num)s minute.",
+            "Trop de tentatives de connexion. Réessayez dans %(num)s minutes.",
+            minutes,
+        )
+    return ngettext(
+        "Trop de tentatives de connexion. Réessayez dans %(num)s seconde.",
+        "Trop de tentatives de connexion. Réessayez dans %(num)s secondes.",
+        seconds,
+    )
 
 
 def record_failure(email: str, address: str) -> None:

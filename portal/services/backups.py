@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
+from flask_babel import gettext as _
 
 from portal.extensions import MIGRATIONS_DIR, db
 
@@ -48,7 +49,7 @@ def create_backup(destination: Path) -> BackupReport:
     """Write a consistent copy of the database and the files into ``destination`` (new or empty)."""
     destination = Path(destination)
     if destination.exists() and any(destination.iterdir()):
-        raise BackupError(f"{destination} n'est pas vide : choisissez un dossier nouveau ou vide.")
+        raise BackupError(_("%(folder)s n'est pas vide : choisissez un dossier nouveau ou vide.", folder=destination))
     destination.mkdir(parents=True, exist_ok=True)
     engine = db.engine
     database = _dump_database(engine, destination)
@@ -82,28 +83,35 @@ def restore_backup(source: Path) -> BackupReport:
     engine = db.engine
     if manifest["database"]["kind"] != engine.dialect.name:
         raise BackupError(
-            f"cette sauvegarde est d'une base {manifest['database']['kind']}, cette installation utilise {engine.dialect.name}."
+            _(
+                "cette sauvegarde est d'une base %(saved)s, cette installation utilise %(used)s.",
+                saved=manifest["database"]["kind"],
+                used=engine.dialect.name,
+            )
         )
     revision = manifest.get("schema_revision")
     known = {script.revision for script in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
     if revision is not None and revision not in known:
         raise BackupError(
-            f"cette sauvegarde vient d'une version plus récente du portail (schéma {revision}) : mettez le code à jour avant de la restaurer."
+            _(
+                "cette sauvegarde vient d'une version plus récente du portail (schéma %(revision)s) : mettez le code à jour avant de la restaurer.",
+                revision=revision,
+            )
         )
     inspector = sa.inspect(engine)
     with engine.connect() as connection:
         for table in CONTENT_TABLES:
             if inspector.has_table(table) and connection.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first():
-                raise BackupError("cette installation contient déjà des données : restaurez dans une installation vide.")
+                raise BackupError(_("cette installation contient déjà des données : restaurez dans une installation vide."))
     for key in FOLDERS:
         target = Path(current_app.config[key])
         if target.is_dir() and any(target.iterdir()):
-            raise BackupError(f"le dossier {target} n'est pas vide : restaurez dans une installation vide.")
+            raise BackupError(_("le dossier %(folder)s n'est pas vide : restaurez dans une installation vide.", folder=target))
 
     db.session.remove()
     _load_database(engine, source / manifest["database"]["file"])
     for relative in manifest["files"]:
-        folder, _, rest = relative.partition("/")
+        folder, _sep, rest = relative.partition("/")
         key = next((k for k, name in FOLDERS.items() if name == folder), None)
         if key is None or not rest:
             continue
@@ -134,7 +142,7 @@ def _dump_database(engine: sa.Engine, destination: Path) -> str:
         name = "database.pgdump"
         _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(destination / name), _libpq_url(engine)])
         return name
-    raise BackupError(f"sauvegarde impossible : base {engine.dialect.name} non prise en charge (SQLite ou PostgreSQL).")
+    raise BackupError(_("sauvegarde impossible : base %(kind)s non prise en charge (SQLite ou PostgreSQL).", kind=engine.dialect.name))
 
 
 def _load_database(engine: sa.Engine, path: Path) -> None:
@@ -163,13 +171,13 @@ def _libpq_url(engine: sa.Engine) -> str:
 
 def _run(command: list[str]) -> None:
     if shutil.which(command[0]) is None:
-        raise BackupError(f"{command[0]} est introuvable : installez les outils clients de PostgreSQL.")
+        raise BackupError(_("%(command)s est introuvable : installez les outils clients de PostgreSQL.", command=command[0]))
     env = dict(os.environ)
     if db.engine.url.password:
         env["PGPASSWORD"] = db.engine.url.password
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
-        raise BackupError(f"{command[0]} a échoué : {done.stderr.strip()[:500]}")
+        raise BackupError(_("%(command)s a échoué : %(error)s", command=command[0], error=done.stderr.strip()[:500]))
 
 
 def _revision(engine: sa.Engine) -> str | None:
@@ -184,24 +192,24 @@ def _read_manifest(source: Path) -> dict:
     try:
         manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BackupError(f"{source} n'est pas une sauvegarde du portail : {MANIFEST} est absent.") from None
+        raise BackupError(_("%(folder)s n'est pas une sauvegarde du portail : %(manifest)s est absent.", folder=source, manifest=MANIFEST)) from None
     except (OSError, ValueError) as err:
-        raise BackupError(f"{MANIFEST} est illisible : {err}") from None
+        raise BackupError(_("%(manifest)s est illisible : %(error)s", manifest=MANIFEST, error=err)) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
-        raise BackupError(f"{MANIFEST} n'a pas le format attendu (format {FORMAT}).")
+        raise BackupError(_("%(manifest)s n'a pas le format attendu (format %(format)s).", manifest=MANIFEST, format=FORMAT))
     root = source.resolve()
     for relative, digest in manifest["files"].items():
         parts = Path(relative).parts
         path = (source / relative).resolve()
         # Names are written here and copied into the media and resource folders: plain relative names only.
         if not isinstance(relative, str) or Path(relative).is_absolute() or ".." in parts or root not in path.parents:
-            raise BackupError(f"{MANIFEST} nomme un fichier hors de la sauvegarde : {relative}")
+            raise BackupError(_("%(manifest)s nomme un fichier hors de la sauvegarde : %(path)s", manifest=MANIFEST, path=relative))
         if not path.is_file():
-            raise BackupError(f"fichier manquant dans la sauvegarde : {relative}")
+            raise BackupError(_("fichier manquant dans la sauvegarde : %(path)s", path=relative))
         if _sha256(path) != digest:
-            raise BackupError(f"somme de contrôle incorrecte pour {relative} : la sauvegarde est abîmée, rien n'a été restauré.")
+            raise BackupError(_("somme de contrôle incorrecte pour %(path)s : la sauvegarde est abîmée, rien n'a été restauré.", path=relative))
     if manifest.get("database", {}).get("file") not in manifest["files"]:
-        raise BackupError(f"{MANIFEST} ne nomme pas la base de données.")
+        raise BackupError(_("%(manifest)s ne nomme pas la base de données.", manifest=MANIFEST))
     return manifest
 
 

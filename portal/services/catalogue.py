@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -85,16 +86,16 @@ def import_catalogue_file(path: str | Path) -> ImportReport:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CatalogueError(f"{path} : fichier introuvable.") from None
+        raise CatalogueError(_("%(path)s : fichier introuvable.", path=path)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise CatalogueError(f"{path} : JSON illisible ({err}).") from None
+        raise CatalogueError(_("%(path)s : JSON illisible (%(error)s).", path=path, error=err)) from None
     return import_catalogue(data, base_dir=path.parent)
 
 
 def import_catalogue(data: Any, base_dir: Path) -> ImportReport:
     seed_themes()
     if not isinstance(data, dict) or not isinstance(data.get("webinars"), list):
-        raise CatalogueError("le catalogue doit être un objet avec une liste « webinars ».")
+        raise CatalogueError(_("le catalogue doit être un objet avec une liste « webinars »."))
     specs = [_validate(entry, f"webinars[{i}]", base_dir) for i, entry in enumerate(data["webinars"])]
     resource_specs: list[_ResourceSpec] = []
     for i, entry in enumerate(data["webinars"]):
@@ -102,24 +103,30 @@ def import_catalogue(data: Any, base_dir: Path) -> ImportReport:
             resource_specs.append(_validate_resource(item, f"webinars[{i}].resources[{j}]", base_dir, default_slug=entry.get("slug")))
     shared = data.get("resources") or []
     if not isinstance(shared, list):
-        raise CatalogueError("« resources » doit être une liste.")
+        raise CatalogueError(_("« resources » doit être une liste."))
     for i, item in enumerate(shared):
         resource_specs.append(_validate_resource(item, f"resources[{i}]", base_dir))
     # Every check before anything is written: a catalogue is imported whole or not at all.
     durations = {slug: ms for slug, ms in db.session.execute(select(Webinar.slug, Webinar.duration_ms))}
     durations.update({s.slug: s.values.get("duration_ms") or 0 for s in specs})
     for spec in resource_specs:
-        for slug, at, _ in spec.links:
+        for slug, at, _note in spec.links:
             if slug not in durations:
-                raise CatalogueError(f"{spec.where} (« {spec.data.title} ») : webinaire inconnu « {slug} ».")
+                raise CatalogueError(_("%(where)s (« %(title)s ») : webinaire inconnu « %(slug)s ».", where=spec.where, title=spec.data.title, slug=slug))
             if at is not None and durations[slug] and at > durations[slug]:
                 raise CatalogueError(
-                    f"{spec.where}.at : le moment {format_clock(at)} dépasse la durée du webinaire « {slug} » ({format_clock(durations[slug])})."
+                    _(
+                        "%(where)s.at : le moment %(moment)s dépasse la durée du webinaire « %(slug)s » (%(duration)s).",
+                        where=spec.where,
+                        moment=format_clock(at),
+                        slug=slug,
+                        duration=format_clock(durations[slug]),
+                    )
                 )
     slugs = [s.slug for s in specs]
     duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
     if duplicates:
-        raise CatalogueError(f"slug en double dans le catalogue : {', '.join(duplicates)}.")
+        raise CatalogueError(_("slug en double dans le catalogue : %(slugs)s.", slugs=", ".join(duplicates)))
     report = ImportReport()
     try:
         with units.together():  # all of it, or none
@@ -130,7 +137,7 @@ def import_catalogue(data: Any, base_dir: Path) -> ImportReport:
                 if _apply_resource(spec):
                     report.resources_changed += 1
     except SQLAlchemyError as err:
-        raise CatalogueError(f"la base de données a refusé l'écriture ({getattr(err, 'orig', err)}) : rien n'a été enregistré.") from None
+        raise CatalogueError(_("la base de données a refusé l'écriture (%(error)s) : rien n'a été enregistré.", error=getattr(err, "orig", err))) from None
     return report
 
 
@@ -139,58 +146,68 @@ def import_catalogue(data: Any, base_dir: Path) -> ImportReport:
 
 def _validate(entry: Any, where: str, base_dir: Path) -> _WebinarSpec:  # noqa: C901 (README, Layout: the exceptions)
     if not isinstance(entry, dict):
-        raise CatalogueError(f"{where} : chaque webinaire doit être un objet.")
+        raise CatalogueError(_("%(where)s : chaque webinaire doit être un objet.", where=where))
 
     def text(key: str, required: bool = False, limit: int = 20000) -> str:
         value = entry.get(key, "")
         if value is None:
             value = ""
         if not isinstance(value, str):
-            raise CatalogueError(f"{where}.{key} : texte attendu.")
+            place = f"{where}.{key}"
+            raise CatalogueError(_("%(field)s : texte attendu.", field=place))
         value = value.strip()
         if required and not value:
-            raise CatalogueError(f"{where}.{key} : champ obligatoire.")
+            place = f"{where}.{key}"
+            raise CatalogueError(_("%(field)s : champ obligatoire.", field=place))
         if len(value) > limit:
-            raise CatalogueError(f"{where}.{key} : {len(value)} caractères, au plus {limit}.")
+            place = f"{where}.{key}"
+            raise CatalogueError(_("%(field)s : %(length)s caractères, au plus %(limit)s.", field=place, length=len(value), limit=limit))
         return value
 
     slug = text("slug", required=True, limit=120)
     if not SLUG.match(slug):
-        raise CatalogueError(f"{where}.slug : « {slug} » doit être en minuscules, chiffres et tirets (ex. session-1-algorithmes).")
+        raise CatalogueError(
+            _("%(where)s.slug : « %(slug)s » doit être en minuscules, chiffres et tirets (ex. session-1-algorithmes).", where=where, slug=slug)
+        )
     where = f"{where} ({slug})"
     tz_name = text("timezone") or current_app.config["DEFAULT_TIMEZONE"]
     try:
         ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise CatalogueError(f"{where}.timezone : fuseau horaire inconnu « {tz_name} ».") from None
+        raise CatalogueError(_("%(where)s.timezone : fuseau horaire inconnu « %(zone)s ».", where=where, zone=tz_name)) from None
     starts_raw = text("starts_at", required=True, limit=40)
     try:
         starts_at = datetime.fromisoformat(starts_raw)
     except ValueError:
-        raise CatalogueError(f"{where}.starts_at : « {starts_raw} » n'est pas une date ISO 8601 (2024-03-26T12:30:00+01:00).") from None
+        raise CatalogueError(
+            _("%(where)s.starts_at : « %(value)s » n'est pas une date ISO 8601 (2024-03-26T12:30:00+01:00).", where=where, value=starts_raw)
+        ) from None
     if starts_at.tzinfo is None:
-        raise CatalogueError(f"{where}.starts_at : indiquez le décalage horaire (ex. +01:00).")
+        raise CatalogueError(_("%(where)s.starts_at : indiquez le décalage horaire (ex. +01:00).", where=where))
 
     duration = entry.get("duration_s", 0)
     if isinstance(duration, bool) or not isinstance(duration, (int, float, str)):
-        raise CatalogueError(f"{where}.duration_s : nombre de secondes attendu.")
+        raise CatalogueError(_("%(where)s.duration_s : nombre de secondes attendu.", where=where))
     try:
         duration_ms = parse_timecode(str(duration))
     except MediaMetaError as err:
-        raise CatalogueError(f"{where}.duration_s : {err}") from None
+        place = f"{where}.duration_s"
+        raise CatalogueError(_("%(field)s : %(error)s", field=place, error=err)) from None
 
     published = entry.get("published", True)
     is_demo = entry.get("demo", False)
     if not isinstance(published, bool) or not isinstance(is_demo, bool):
-        raise CatalogueError(f"{where}.published / demo : true ou false attendu.")
+        raise CatalogueError(_("%(where)s.published / demo : true ou false attendu.", where=where))
 
     themes = entry.get("themes", [])
     known = _known_themes()
     if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
-        raise CatalogueError(f"{where}.themes : liste de thèmes attendue.")
+        raise CatalogueError(_("%(where)s.themes : liste de thèmes attendue.", where=where))
     unknown = [t for t in themes if t not in known]
     if unknown:
-        raise CatalogueError(f"{where}.themes : thème inconnu {', '.join(unknown)} (connus : {', '.join(sorted(known))}).")
+        raise CatalogueError(
+            _("%(where)s.themes : thème inconnu %(unknown)s (connus : %(known)s).", where=where, unknown=", ".join(unknown), known=", ".join(sorted(known)))
+        )
 
     speakers = _validate_speakers(entry.get("speakers", []), where)
     values: dict[str, Any] = {
@@ -213,7 +230,8 @@ def _validate(entry: Any, where: str, base_dir: Path) -> _WebinarSpec:  # noqa: 
         try:
             check_transcript(raw, tpath.name)
         except TranscriptError as err:
-            raise CatalogueError(f"{where}.transcript : {err.located(str(tpath))}") from None
+            place = f"{where}.transcript"
+            raise CatalogueError(_("%(field)s : %(error)s", field=place, error=err.located(str(tpath)))) from None
         transcript = (tpath, raw)
     chapters = _validate_chapters(entry.get("chapters"), where, base_dir)
     return _WebinarSpec(slug, values, themes, speakers, media_file, transcript, chapters)
@@ -221,16 +239,18 @@ def _validate(entry: Any, where: str, base_dir: Path) -> _WebinarSpec:  # noqa: 
 
 def _validate_speakers(raw: Any, where: str) -> list[dict[str, str]]:
     if not isinstance(raw, list):
-        raise CatalogueError(f"{where}.speakers : liste attendue.")
+        raise CatalogueError(_("%(where)s.speakers : liste attendue.", where=where))
     out = []
     for i, sp in enumerate(raw):
         if not isinstance(sp, dict) or not isinstance(sp.get("name"), str) or not sp["name"].strip():
-            raise CatalogueError(f"{where}.speakers[{i}] : un nom (« name ») est obligatoire.")
+            place = f"{where}.speakers[{i}]"
+            raise CatalogueError(_("%(field)s : un nom (« name ») est obligatoire.", field=place))
         item = {}
         for key in ("name", "affiliation", "bio", "role"):
             value = sp.get(key) or ""
             if not isinstance(value, str):
-                raise CatalogueError(f"{where}.speakers[{i}].{key} : texte attendu.")
+                place = f"{where}.speakers[{i}].{key}"
+                raise CatalogueError(_("%(field)s : texte attendu.", field=place))
             item[key] = value.strip()
         out.append(item)
     return out
@@ -241,11 +261,12 @@ def _validate_media(raw: Any, where: str, base_dir: Path, values: dict[str, Any]
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise CatalogueError(f"{where}.media : objet {{\"kind\", \"src\"}} attendu.")
+        raise CatalogueError(_("%(where)s.media : objet {\"kind\", \"src\"} attendu.", where=where))
     try:
         source = parse_media_source(str(raw.get("kind", "")), str(raw.get("src", "")))
     except MediaMetaError as err:
-        raise CatalogueError(f"{where}.media : {err}") from None
+        place = f"{where}.media"
+        raise CatalogueError(_("%(field)s : %(error)s", field=place, error=err)) from None
     values.update(media_kind=source.kind, media_type=source.media_type)
     if source.kind == "file":
         return _catalogue_file(source.src, f"{where}.media.src", base_dir)
@@ -261,34 +282,38 @@ def _validate_chapters(raw: Any, where: str, base_dir: Path) -> list[tuple[int, 
         try:
             return [(c.start_ms, c.title[:300]) for c in parse_chapters(cpath.read_bytes(), cpath.name)]
         except TranscriptError as err:
-            raise CatalogueError(f"{where}.chapters : {err.located(str(cpath))}") from None
+            place = f"{where}.chapters"
+            raise CatalogueError(_("%(field)s : %(error)s", field=place, error=err.located(str(cpath)))) from None
     if not isinstance(raw, list):
-        raise CatalogueError(f"{where}.chapters : liste [{{\"start\", \"title\"}}] ou chemin d'un fichier WebVTT attendu.")
+        raise CatalogueError(_("%(where)s.chapters : liste [{\"start\", \"title\"}] ou chemin d'un fichier WebVTT attendu.", where=where))
     out = []
     for i, ch in enumerate(raw):
         if not isinstance(ch, dict) or not str(ch.get("title", "")).strip():
-            raise CatalogueError(f"{where}.chapters[{i}] : un titre (« title ») est obligatoire.")
+            place = f"{where}.chapters[{i}]"
+            raise CatalogueError(_("%(field)s : un titre (« title ») est obligatoire.", field=place))
         try:
             start = parse_timecode(str(ch.get("start", "")))
         except MediaMetaError as err:
-            raise CatalogueError(f"{where}.chapters[{i}].start : {err}") from None
+            place = f"{where}.chapters[{i}].start"
+            raise CatalogueError(_("%(field)s : %(error)s", field=place, error=err)) from None
         out.append((start, str(ch["title"]).strip()[:300]))
     return sorted(out)
 
 
 def _validate_resource(entry: Any, where: str, base_dir: Path, default_slug: str | None = None) -> _ResourceSpec:
     if not isinstance(entry, dict):
-        raise CatalogueError(f"{where} : objet attendu.")
+        raise CatalogueError(_("%(where)s : objet attendu.", where=where))
     title = str(entry.get("title") or "").strip()
     if not title:
-        raise CatalogueError(f"{where}.title : champ obligatoire.")
+        place = f"{where}.title"
+        raise CatalogueError(_("%(field)s : champ obligatoire.", field=place))
     kind = entry.get("kind", "other")
     if kind not in RESOURCE_KINDS:
-        raise CatalogueError(f"{where}.kind : « {kind} » inconnu ({', '.join(RESOURCE_KINDS)}).")
+        raise CatalogueError(_("%(where)s.kind : « %(kind)s » inconnu (%(known)s).", where=where, kind=kind, known=", ".join(RESOURCE_KINDS)))
     themes = entry.get("themes") or []
     known = _known_themes()
     if not isinstance(themes, list) or any(t not in known for t in themes):
-        raise CatalogueError(f"{where}.themes : thèmes connus : {', '.join(sorted(known))}.")
+        raise CatalogueError(_("%(where)s.themes : thèmes connus : %(known)s.", where=where, known=", ".join(sorted(known))))
     url, upload = str(entry.get("url") or "").strip(), None
     try:
         if url:
@@ -299,22 +324,24 @@ def _validate_resource(entry: Any, where: str, base_dir: Path, default_slug: str
             check_file(raw, path.name)
             upload = (raw, path.name)
     except ResourceError as err:
-        raise CatalogueError(f"{where} : {err.message}") from None
+        raise CatalogueError(_("%(field)s : %(error)s", field=where, error=err.message)) from None
     if not url and upload is None:
-        raise CatalogueError(f"{where} : « url » ou « file » est obligatoire.")
+        raise CatalogueError(_("%(where)s : « url » ou « file » est obligatoire.", where=where))
     links: list[tuple[str, int | None, str]] = []
     targets = entry.get("webinars") if default_slug is None else [{"slug": default_slug, "at": entry.get("at"), "note": entry.get("note", "")}]
     for k, target in enumerate(targets or []):
         if isinstance(target, str):
             target = {"slug": target}
         if not isinstance(target, dict) or not target.get("slug"):
-            raise CatalogueError(f"{where}.webinars[{k}] : slug attendu.")
+            place = f"{where}.webinars[{k}]"
+            raise CatalogueError(_("%(field)s : slug attendu.", field=place))
         at = None
         if target.get("at") not in (None, ""):
             try:
                 at = parse_timecode(str(target["at"]))
             except MediaMetaError as err:
-                raise CatalogueError(f"{where}.at : {err}") from None
+                place = f"{where}.at"
+                raise CatalogueError(_("%(field)s : %(error)s", field=place, error=err)) from None
         links.append((target["slug"], at, str(target.get("note") or "").strip()))
     data = ResourceData(
         title=title, kind=kind, description=str(entry.get("description") or ""), language=str(entry.get("language") or "fr"),
@@ -353,17 +380,17 @@ def _apply_resource(spec: _ResourceSpec) -> bool:
 
 def _known_themes() -> set[str]:
     """The four of the series and those admins created."""
-    return {slug for slug, _, _ in THEMES} | set(db.session.scalars(select(Theme.slug)))
+    return {slug for slug, _label, _description in THEMES} | set(db.session.scalars(select(Theme.slug)))
 
 
 def _catalogue_file(value: Any, where: str, base_dir: Path) -> Path:
     """A file named by the catalogue: relative to the catalogue file, or absolute (the catalogue is
     run from the command line by someone who can read the files anyway)."""
     if not isinstance(value, str) or not value.strip():
-        raise CatalogueError(f"{where} : chemin de fichier attendu.")
+        raise CatalogueError(_("%(where)s : chemin de fichier attendu.", where=where))
     path = (base_dir / Path(value).expanduser()).resolve()
     if not path.is_file():
-        raise CatalogueError(f"{where} : fichier introuvable « {value} ».")
+        raise CatalogueError(_("%(where)s : fichier introuvable « %(path)s ».", where=where, path=value))
     return path
 
 

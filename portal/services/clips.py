@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from media_meta.clips import ClipError, new_code, normalise_code, validate_segment
@@ -49,13 +51,13 @@ def parse_segment(start: str | None, end: str | None, webinar: Webinar) -> tuple
         start_ms = parse_timecode(start or "0")
         end_ms = parse_timecode(end) if end else None
     except TimecodeError as err:
-        return None, f"Extrait illisible : {err} Le webinaire est lu en entier."
+        return None, _("Extrait illisible : %(error)s Le webinaire est lu en entier.", error=err)
     if end_ms is None:
-        return None, "Extrait sans fin (paramètre end) : le webinaire est lu en entier."
+        return None, _("Extrait sans fin (paramètre end) : le webinaire est lu en entier.")
     try:
         validate_segment(start_ms, end_ms, webinar.duration_ms or None, current_app.config["CLIP_MAX_MS"])
     except ClipError as err:
-        return None, f"{err} Le webinaire est lu en entier."
+        return None, _("%(error)s Le webinaire est lu en entier.", error=err)
     return Segment(start_ms, end_ms), None
 
 
@@ -72,19 +74,28 @@ def excerpt(webinar: Webinar | None, start_ms: int, end_ms: int) -> list[Cue]:
     )
 
 
-def _bounded(field: str, value: str, limit: int, what: str, required: str | None = None) -> str:
+def _bounded(field: str, value: str, limit: int, too_long: Callable[[int, int], str], required: str | None = None) -> str:
+    """The value, stripped; ``too_long(length, limit)`` says it is too long, ``required`` that it is missing."""
     value = (value or "").strip()
     if required and not value:
         raise ClipFieldError(field, required)
     if len(value) > limit:
-        raise ClipFieldError(field, f"{what} compte {len(value)} caractères ; {limit} au plus.")
+        raise ClipFieldError(field, too_long(len(value), limit))
     return value
+
+
+def _title_too_long(length: int, limit: int) -> str:
+    return _("Le titre compte %(length)s caractères ; %(limit)s au plus.", length=length, limit=limit)
+
+
+def _note_too_long(length: int, limit: int) -> str:
+    return _("La note compte %(length)s caractères ; %(limit)s au plus.", length=length, limit=limit)
 
 
 def _check_fields(title: str, note: str) -> tuple[str, str]:
     return (
-        _bounded("title", title, TITLE_MAX, "Le titre", "Donnez un titre à l'extrait."),
-        _bounded("note", note, NOTE_MAX, "La note"),
+        _bounded("title", title, TITLE_MAX, _title_too_long, _("Donnez un titre à l'extrait.")),
+        _bounded("note", note, NOTE_MAX, _note_too_long),
     )
 
 
@@ -98,7 +109,7 @@ def _unique_code(model) -> str:
 def create_clip(user: User, webinar: Webinar, start_ms: int, end_ms: int, title: str, note: str = "") -> Clip:
     """Validate and save a clip; raises ClipError (times) or ClipFieldError (title, note)."""
     if not webinar.published:
-        raise ClipFieldError("webinar", "Ce webinaire n'est pas publié.")
+        raise ClipFieldError("webinar", _("Ce webinaire n'est pas publié."))
     validate_segment(start_ms, end_ms, webinar.duration_ms or None, current_app.config["CLIP_MAX_MS"])
     title, note = _check_fields(title, note)
     clip = Clip(
@@ -224,7 +235,7 @@ def citation(clip: Clip, url: str) -> str:
     organisation = current_app.config["ORGANISATION_NAME"]
     title = clip.webinar.title if clip.webinar else clip.webinar_title
     date = long_date(clip.webinar.local_start, with_time=False) if clip.webinar else ""
-    parts = [organisation, f"« {title} »", date, f"{format_clock(clip.start_ms)}–{format_clock(clip.end_ms)}", url]
+    parts = [organisation, _("« %(title)s »", title=title), date, f"{format_clock(clip.start_ms)}–{format_clock(clip.end_ms)}", url]
     return ", ".join(p for p in parts if p)
 
 
@@ -243,9 +254,17 @@ def create_collection(user: User, title: str, intro: str = "") -> Collection:
 
 def _check_collection(title: str, intro: str) -> tuple[str, str]:
     return (
-        _bounded("title", title, TITLE_MAX, "Le titre", "Donnez un titre au parcours."),
-        _bounded("intro", intro, INTRO_MAX, "L'introduction"),
+        _bounded("title", title, TITLE_MAX, _title_too_long, _("Donnez un titre au parcours.")),
+        _bounded("intro", intro, INTRO_MAX, _intro_too_long),
     )
+
+
+def _intro_too_long(length: int, limit: int) -> str:
+    return _("L'introduction compte %(length)s caractères ; %(limit)s au plus.", length=length, limit=limit)
+
+
+def _item_note_too_long(length: int, limit: int) -> str:
+    return _("Une note compte %(length)s caractères ; %(limit)s au plus.", length=length, limit=limit)
 
 
 def update_collection(user: User, collection: Collection, title: str, intro: str, notes: dict[int, str]) -> None:
@@ -254,7 +273,7 @@ def update_collection(user: User, collection: Collection, title: str, intro: str
     collection.title, collection.intro = _check_collection(title, intro)
     for item in collection.items:
         if item.id in notes:
-            item.note = _bounded(f"note-{item.id}", notes[item.id], NOTE_MAX, "Une note")
+            item.note = _bounded(f"note-{item.id}", notes[item.id], NOTE_MAX, _item_note_too_long)
     audit.record("collection.update", "clip", collection.id, f"parcours « {collection.title} »", user=user)
     db.session.commit()
 
@@ -304,7 +323,8 @@ def remove_item(user: User, collection: Collection, item_id: int) -> None:
 
 def duplicate_collection(user: User, collection: Collection) -> Collection:
     """A copy owned by ``user`` (anyone signed in may start from a shared path)."""
-    copy = Collection(code=_unique_code(Collection), user=user, title=f"{collection.title} (copie)"[:TITLE_MAX], intro=collection.intro)
+    title = _("%(title)s (copie)", title=collection.title)[:TITLE_MAX]
+    copy = Collection(code=_unique_code(Collection), user=user, title=title, intro=collection.intro)
     copy.items = [CollectionItem(clip_id=item.clip_id, position=i, note=item.note) for i, item in enumerate(collection.items)]
     db.session.add(copy)
     db.session.flush()

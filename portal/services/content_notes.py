@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from portal.extensions import db
 from portal.models import ContentNote, Webinar
 from portal.services import audit
@@ -10,18 +13,18 @@ from media_meta.timecodes import format_clock
 MAX_LABEL = 120
 # Offered in the form; any other wording is accepted.
 SUGGESTED_LABELS = (
-    "Citation de propos racistes",
-    "Citation de propos sexistes",
-    "Citation de propos homophobes ou transphobes",
-    "Citation de propos antisémites",
-    "Description de violences",
-    "Description de violences sexuelles",
-    "Évocation du suicide",
+    _l("Citation de propos racistes"),
+    _l("Citation de propos sexistes"),
+    _l("Citation de propos homophobes ou transphobes"),
+    _l("Citation de propos antisémites"),
+    _l("Description de violences"),
+    _l("Description de violences sexuelles"),
+    _l("Évocation du suicide"),
 )
 
 
 class ContentNoteError(ValueError):
-    """A note that cannot be saved; the message says why, in French."""
+    """A note that cannot be saved; the message says why, in the admin's language."""
 
     def __init__(self, message: str, field: str = "label"):
         super().__init__(message)
@@ -32,13 +35,20 @@ def add_note(webinar: Webinar, start_ms: int, end_ms: int, label: str) -> Conten
     """Warn of a passage, audited, in one transaction; raises ContentNoteError and saves nothing if it cannot."""
     label = " ".join((label or "").split())
     if len(label) < 3:
-        raise ContentNoteError("Dites en quelques mots ce que contient le passage (ex. « Citation de propos racistes »).")
+        raise ContentNoteError(_("Dites en quelques mots ce que contient le passage (ex. « Citation de propos racistes »)."))
     if len(label) > MAX_LABEL:
-        raise ContentNoteError(f"{MAX_LABEL} caractères au plus.")
+        raise ContentNoteError(_("%(count)s caractères au plus.", count=MAX_LABEL))
     if end_ms <= start_ms:
-        raise ContentNoteError(f"La fin ({format_clock(end_ms)}) doit venir après le début ({format_clock(start_ms)}).", "end")
+        raise ContentNoteError(_("La fin (%(end)s) doit venir après le début (%(start)s).", end=format_clock(end_ms), start=format_clock(start_ms)), "end")
     if webinar.duration_ms and start_ms >= webinar.duration_ms:
-        raise ContentNoteError(f"Le début ({format_clock(start_ms)}) dépasse la durée de l'enregistrement ({format_clock(webinar.duration_ms)}).", "start")
+        raise ContentNoteError(
+            _(
+                "Le début (%(start)s) dépasse la durée de l'enregistrement (%(duration)s).",
+                start=format_clock(start_ms),
+                duration=format_clock(webinar.duration_ms),
+            ),
+            "start",
+        )
     if webinar.duration_ms:
         end_ms = min(end_ms, webinar.duration_ms)
     note = ContentNote(webinar=webinar, start_ms=start_ms, end_ms=end_ms, label=label)

@@ -11,12 +11,14 @@ from datetime import datetime, timezone
 
 from feedgen.feed import FeedGenerator
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
 from media_meta.timecodes import format_clock
 from portal import links
 from portal.extensions import db
+from portal.i18n import language
 from portal.models import Theme, Webinar
 from portal.services.search import SearchPage, run_search
 
@@ -25,7 +27,7 @@ EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 
 class FeedError(ValueError):
-    """A feed that cannot be made from what was asked (the message says why, for the person)."""
+    """A feed that cannot be made from what was asked (the message says why, for the person, in their language)."""
 
 
 def _feed(title: str, page_url: str, feed_url: str, subtitle: str) -> FeedGenerator:
@@ -36,7 +38,7 @@ def _feed(title: str, page_url: str, feed_url: str, subtitle: str) -> FeedGenera
     feed.author({"name": current_app.config["ORGANISATION_NAME"]})
     feed.link(href=page_url, rel="alternate", type="text/html")
     feed.link(href=feed_url, rel="self", type="application/atom+xml")
-    feed.language("fr")
+    feed.language(language())  # the feed's own words are in the reader's language
     return feed
 
 
@@ -51,17 +53,17 @@ def webinars_feed(theme_slug: str | None = None) -> bytes:
     site = current_app.config["SITE_NAME"]
     query = select(Webinar).where(Webinar.published.is_(True)).order_by(Webinar.starts_at.desc()).limit(MAX_ENTRIES)
     if theme_slug is None:
-        feed = _feed(site, url_for("public.catalogue", _external=True), url_for("feeds.webinars", _external=True), "Les derniers webinaires publiés.")
+        feed = _feed(site, url_for("public.catalogue", _external=True), url_for("feeds.webinars", _external=True), _("Les derniers webinaires publiés."))
     else:
         theme = db.session.scalar(select(Theme).filter_by(slug=theme_slug))
         if theme is None:
-            raise FeedError("Ce thème n'existe pas.")
+            raise FeedError(_("Ce thème n'existe pas."))
         query = query.where(Webinar.themes.contains(theme))
         feed = _feed(
-            f"{site} · Thème : {theme.label}",
+            _("%(site)s · Thème : %(theme)s", site=site, theme=theme.label),
             url_for("public.theme", slug=theme.slug, _external=True),
             url_for("feeds.theme", slug=theme.slug, _external=True),
-            theme.description or f"Les webinaires du thème {theme.label}.",
+            theme.description or _("Les webinaires du thème %(theme)s.", theme=theme.label),
         )
     webinars = list(db.session.scalars(query))
     feed.updated(max((_aware(w.updated_at) for w in webinars), default=EPOCH))
@@ -83,16 +85,18 @@ def search_feed(args) -> bytes:
     """The passages a search finds, each an entry dated when its transcript was published."""
     text = (args.get("q") or "").strip()
     if not text:
-        raise FeedError("Indiquez les mots recherchés : /search.atom?q=…")
+        raise FeedError(_("Indiquez les mots recherchés : /search.atom?q=…"))
     page: SearchPage = run_search({"q": text, "theme": args.get("theme"), "exact": args.get("exact")})
     if page.unavailable:
         raise FeedError(page.unavailable)
     query = {"q": page.query, "theme": page.theme}
     feed = _feed(
-        f"« {page.query} » · {current_app.config['SITE_NAME']}",
+        _("« %(query)s » · %(site)s", query=page.query, site=current_app.config["SITE_NAME"]),
         url_for("search.results", **query, _external=True),
         url_for("feeds.search", **query, _external=True),
-        "Les passages des replays qui répondent à cette recherche." + (f" Thème : {page.theme}." if page.theme else ""),
+        _("Les passages des replays qui répondent à cette recherche. Thème : %(theme)s.", theme=page.theme)
+        if page.theme
+        else _("Les passages des replays qui répondent à cette recherche."),
     )
     entries = []
     for group in page.groups:
@@ -111,6 +115,6 @@ def search_feed(args) -> bytes:
         entry.title(f"{webinar.title} · {format_clock(hit.start_ms)}")
         entry.link(href=url, rel="alternate", type="text/html")
         entry.updated(said_at)
-        who = f"{Markup.escape(hit.speaker)} : " if hit.speaker else ""
-        entry.content(f"<p>{who}{hit.snippet_html}</p>", type="html")
+        said = _("%(speaker)s : %(passage)s", speaker=Markup.escape(hit.speaker), passage=hit.snippet_html) if hit.speaker else hit.snippet_html
+        entry.content(f"<p>{said}</p>", type="html")
     return feed.atom_str(pretty=True)

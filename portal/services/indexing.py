@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
 from flask import Flask, current_app, has_app_context, has_request_context
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
@@ -556,7 +557,7 @@ def start_background_catch_up() -> bool:
     def run() -> None:
         try:
             with app.app_context():
-                for _ in range(10):  # bounded: a change that keeps failing waits for the next round
+                for _attempt in range(10):  # bounded: a change that keeps failing waits for the next round
                     follower.again.clear()
                     catch_up()
                     db.session.remove()
@@ -596,7 +597,7 @@ def index_unavailable(err: IndexUnavailable) -> str:
     if err.code == "corrupt":
         log.error("Search index unreadable (%s); rebuilding it", err.reason, exc_info=err)
     start_background_rebuild(heal=True)
-    return f"La recherche est momentanément indisponible : {err.reason} Sa reconstruction est en cours ; réessayez dans un instant."
+    return _("La recherche est momentanément indisponible : %(reason)s Sa reconstruction est en cours ; réessayez dans un instant.", reason=err.reason)
 
 
 def ensure_index() -> str | None:
@@ -648,7 +649,7 @@ def status() -> IndexStatus:
         documents = store.doc_count()
         problem = None
         if store.serving_previous():
-            problem = "l'index en service est endommagé : les recherches sont servies par sa version précédente en attendant sa reconstruction."
+            problem = _("l'index en service est endommagé : les recherches sont servies par sa version précédente en attendant sa reconstruction.")
     except IndexUnavailable as err:
         documents, problem = None, err.reason
     waiting = len({_key(r.webinar_id, r.resource_id) for r in _behind().rows})
@@ -671,7 +672,7 @@ def check() -> list[Difference]:
     try:
         indexed = store.indexed_webinars()
     except IndexUnavailable as err:
-        return [Difference(None, f"index indisponible : {err.reason}")]
+        return [Difference(None, _("index indisponible : %(reason)s", reason=err.reason))]
     diffs: list[Difference] = []
     expected = {}
     for webinar in db.session.scalars(select(Webinar).where(Webinar.published.is_(True))):
@@ -682,26 +683,35 @@ def check() -> list[Difference]:
         got = indexed.get(wid)
         label = f"{webinar.slug}"
         if got is None:
-            diffs.append(Difference(wid, f"{label} : absent de l'index."))
+            diffs.append(Difference(wid, _("%(slug)s : absent de l'index.", slug=label)))
             continue
         if not got.has_webinar_doc:
-            diffs.append(Difference(wid, f"{label} : la fiche du webinaire manque dans l'index."))
+            diffs.append(Difference(wid, _("%(slug)s : la fiche du webinaire manque dans l'index.", slug=label)))
         want_tid = str(transcript.id) if transcript else ""
         if cue_count and got.transcript_id != want_tid:
-            version = transcript.version if transcript else "aucune"
-            diffs.append(
-                Difference(wid, f"{label} : l'index contient une autre version de la transcription que la version active ({version}).")
-            )
+            if transcript:
+                message = _(
+                    "%(slug)s : l'index contient une autre version de la transcription que la version active (%(version)s).",
+                    slug=label,
+                    version=transcript.version,
+                )
+            else:
+                message = _("%(slug)s : l'index contient une autre version de la transcription que la version active (aucune).", slug=label)
+            diffs.append(Difference(wid, message))
         elif got.cue_docs != cue_count:
-            diffs.append(Difference(wid, f"{label} : {got.cue_docs} répliques dans l'index, {cue_count} dans la base."))
+            message = _("%(slug)s : %(indexed)s répliques dans l'index, %(stored)s dans la base.", slug=label, indexed=got.cue_docs, stored=cue_count)
+            diffs.append(Difference(wid, message))
     for wid in indexed.keys() - expected.keys():
         webinar = db.session.get(Webinar, wid)
-        what = f"{webinar.slug} (non publié)" if webinar else f"webinaire n°{wid} (supprimé)"
-        diffs.append(Difference(wid, f"{what} : encore présent dans l'index."))
+        if webinar:
+            message = _("%(slug)s (non publié) : encore présent dans l'index.", slug=webinar.slug)
+        else:
+            message = _("webinaire n°%(id)s (supprimé) : encore présent dans l'index.", id=wid)
+        diffs.append(Difference(wid, message))
     in_index = store.indexed_resources()
     in_db = set(db.session.scalars(select(Resource.id)))
     for rid in sorted(in_db - in_index):
-        diffs.append(Difference(None, f"ressource n°{rid} : absente de l'index.", rid))
+        diffs.append(Difference(None, _("ressource n°%(id)s : absente de l'index.", id=rid), rid))
     for rid in sorted(in_index - in_db):
-        diffs.append(Difference(None, f"ressource n°{rid} (supprimée) : encore présente dans l'index.", rid))
+        diffs.append(Difference(None, _("ressource n°%(id)s (supprimée) : encore présente dans l'index.", id=rid), rid))
     return diffs

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import segno
+from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.security import safe_join
 
@@ -39,7 +40,7 @@ def kit_entries(collection: Collection) -> list[KitEntry]:
         state = clips.clip_state(clip)
         lines = clips.excerpt(clip.webinar, clip.start_ms, clip.end_ms) if state == "ok" else []
         url = links.clip_url(clip.code, external=True)
-        qr = segno.make(url, error="m").svg_inline(scale=3, border=2, title=f"QR code : {clip.title}")
+        qr = segno.make(url, error="m").svg_inline(scale=3, border=2, title=_("QR code : %(title)s", title=clip.title))
         entries.append(KitEntry(item, state, lines[:KIT_LINES], max(0, len(lines) - KIT_LINES), clips.citation(clip, url), url, Markup(qr)))
     return entries
 
@@ -51,7 +52,7 @@ def kit_pdf(html: str, base_url: str, static_url: str, static_folder: str) -> by
         from weasyprint import HTML
         from weasyprint.urls import URLFetcher, URLFetcherResponse
     except (ImportError, OSError) as err:  # OSError: Pango or HarfBuzz missing on this machine
-        raise KitError(f"la génération de PDF n'est pas disponible sur ce serveur ({type(err).__name__}).") from None
+        raise KitError(_("la génération de PDF n'est pas disponible sur ce serveur (%(error)s).", error=type(err).__name__)) from None
 
     class StaticFiles(URLFetcher):
         def fetch(self, url: str, headers=None) -> URLFetcherResponse:

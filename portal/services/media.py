@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from media_meta.errors import MediaProbeError
 from media_meta.probe import MediaInfo, probe
@@ -18,7 +19,7 @@ from portal.uploads import INCOMING, HashingFile, remove_stale_parts
 
 
 class MediaUploadError(ValueError):
-    """An upload that changed nothing, and why (a complete French sentence)."""
+    """An upload that changed nothing, and why (a complete sentence, in the admin's language)."""
 
 
 def attach_upload(webinar: Webinar, upload: HashingFile | None, user=None) -> MediaInfo:
@@ -27,12 +28,12 @@ def attach_upload(webinar: Webinar, upload: HashingFile | None, user=None) -> Me
     media_dir = Path(current_app.config["MEDIA_DIR"])
     remove_stale_parts(media_dir / INCOMING)
     if not isinstance(upload, HashingFile) or upload.size == 0:
-        raise MediaUploadError("Choisissez un fichier audio ou vidéo à envoyer.")
+        raise MediaUploadError(_("Choisissez un fichier audio ou vidéo à envoyer."))
     upload.flush()
     try:
         info = probe(upload.path)
     except MediaProbeError as err:
-        raise MediaUploadError(f"Enregistrement refusé : {err}") from None
+        raise MediaUploadError(_("Enregistrement refusé : %(error)s", error=err)) from None
     name = stored_name(upload.hexdigest(), info.extension)  # as every stored file: its content names it
     target = media_dir / name
     if not target.exists():

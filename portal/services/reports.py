@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -14,16 +17,22 @@ from portal.ratelimit import hit
 from portal.services import audit
 
 MAX_PROPOSED = 1000
-STATUS_LABELS = {"new": "à traiter", "fixed": "corrigé", "rejected": "écarté"}
+STATUS_LABELS = {"new": _l("à traiter"), "fixed": _l("corrigé"), "rejected": _l("écarté")}
 
 
 class ReportError(ValueError):
-    """A report that is not accepted; the message says why, in French."""
+    """A report that is not accepted; the message says why, in the person's language."""
 
 
 class TooManyReports(ReportError):
     def __init__(self, wait: int):
-        super().__init__(f"Trop de signalements en peu de temps depuis votre adresse : réessayez dans {wait} seconde{'s' if wait > 1 else ''}.")
+        super().__init__(
+            ngettext(
+                "Trop de signalements en peu de temps depuis votre adresse : réessayez dans %(num)s seconde.",
+                "Trop de signalements en peu de temps depuis votre adresse : réessayez dans %(num)s secondes.",
+                wait,
+            )
+        )
         self.wait = wait
 
 
@@ -40,9 +49,9 @@ def _check_stamp(stamp: str) -> None:
     try:
         shown = _serializer().loads(stamp or "", max_age=24 * 3600)
     except BadSignature:
-        raise ReportError("Ce formulaire a expiré : rechargez la page et recommencez.") from None
+        raise ReportError(_("Ce formulaire a expiré : rechargez la page et recommencez.")) from None
     if time.time() - int(shown) < current_app.config["REPORT_MIN_SECONDS"]:
-        raise ReportError("Envoyé trop vite : relisez votre proposition, puis envoyez-la de nouveau.")
+        raise ReportError(_("Envoyé trop vite : relisez votre proposition, puis envoyez-la de nouveau."))
 
 
 def send_report(webinar: Webinar, line, proposed: str, stamp: str, honeypot: str, address: str) -> ErrorReport:
@@ -53,15 +62,15 @@ def send_report(webinar: Webinar, line, proposed: str, stamp: str, honeypot: str
         if wait:
             raise TooManyReports(wait)
     if honeypot:
-        raise ReportError("Ce signalement n'a pas pu être envoyé.")
+        raise ReportError(_("Ce signalement n'a pas pu être envoyé."))
     _check_stamp(stamp)
     proposed = (proposed or "").strip()
     if not proposed:
-        raise ReportError("Écrivez ce qui est dit en réalité, ou ce qui ne va pas.")
+        raise ReportError(_("Écrivez ce qui est dit en réalité, ou ce qui ne va pas."))
     if len(proposed) > MAX_PROPOSED:
-        raise ReportError(f"{MAX_PROPOSED} caractères au plus.")
+        raise ReportError(_("%(count)s caractères au plus.", count=MAX_PROPOSED))
     if proposed == line.text.strip():
-        raise ReportError("Votre texte est celui de la transcription : modifiez-le là où elle se trompe.")
+        raise ReportError(_("Votre texte est celui de la transcription : modifiez-le là où elle se trompe."))
     report = ErrorReport(webinar_id=webinar.id, start_ms=line.start_ms, said=line.text, proposed=proposed, status="new")
     db.session.add(report)
     db.session.commit()
@@ -77,7 +86,7 @@ def reports(status: str | None = None) -> list[ErrorReport]:
 
 def set_status(report: ErrorReport, status: str) -> None:
     if status not in REPORT_STATUSES:
-        raise ReportError("Statut inconnu.")
+        raise ReportError(_("Statut inconnu."))
     before, report.status = report.status, status
     audit.record("report.status", "webinar", report.webinar_id, report.webinar.title, f"signalement {report.id} : {before} → {status}")
     db.session.commit()

@@ -11,6 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from media_meta.stored import stored_name
@@ -25,7 +27,7 @@ MAX_PDF_TEXT = 200_000  # characters kept for search from one PDF
 
 
 class ResourceError(ValueError):
-    """A resource that cannot be saved; ``field`` names the culprit, the message says why in French."""
+    """A resource that cannot be saved; ``field`` names the culprit, the message says why (in the admin's language)."""
 
     def __init__(self, message: str, field: str = "file"):
         super().__init__(message)
@@ -41,12 +43,12 @@ class FileType:
 
 
 PDF = FileType(".pdf", "application/pdf", "PDF")
-PNG = FileType(".png", "image/png", "image PNG")
-JPEG = FileType(".jpg", "image/jpeg", "image JPEG")
-ODP = FileType(".odp", "application/vnd.oasis.opendocument.presentation", "présentation OpenDocument")
-PPTX = FileType(".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "présentation PowerPoint")
-DOCX = FileType(".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "document Word")
-ACCEPTED = "PDF, ODP, PPTX, DOCX, PNG ou JPEG"
+PNG = FileType(".png", "image/png", _l("image PNG"))
+JPEG = FileType(".jpg", "image/jpeg", _l("image JPEG"))
+ODP = FileType(".odp", "application/vnd.oasis.opendocument.presentation", _l("présentation OpenDocument"))
+PPTX = FileType(".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", _l("présentation PowerPoint"))
+DOCX = FileType(".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _l("document Word"))
+ACCEPTED = _l("PDF, ODP, PPTX, DOCX, PNG ou JPEG")
 
 
 def sniff(raw: bytes) -> FileType | None:
@@ -84,18 +86,28 @@ def check_file(raw: bytes, filename: str) -> FileType:
     """Accept a file only for what its content is; raise ResourceError saying what it is not."""
     limit = current_app.config["MAX_RESOURCE_BYTES"]
     if not raw:
-        raise ResourceError("Le fichier est vide.")
+        raise ResourceError(_("Le fichier est vide."))
     if len(raw) > limit:
-        raise ResourceError(f"Le fichier pèse {file_size(len(raw))} ; {file_size(limit)} au plus.")
+        raise ResourceError(_("Le fichier pèse %(size)s ; %(limit)s au plus.", size=file_size(len(raw)), limit=file_size(limit)))
     found = sniff(raw)
     claimed = Path(filename or "").suffix.lower()
     if found is None:
+        if claimed:
+            raise ResourceError(
+                _(
+                    "Le contenu de « %(name)s » n'est pas un fichier accepté (%(accepted)s), quel que soit son nom (il se dit %(claimed)s).",
+                    name=filename,
+                    accepted=ACCEPTED,
+                    claimed=claimed,
+                )
+            )
         raise ResourceError(
-            f"Le contenu de « {filename} » n'est pas un fichier accepté ({ACCEPTED}), quel que soit son nom"
-            + (f" (il se dit {claimed})." if claimed else ".")
+            _("Le contenu de « %(name)s » n'est pas un fichier accepté (%(accepted)s), quel que soit son nom.", name=filename, accepted=ACCEPTED)
         )
     if claimed and claimed not in (found.extension, ".jpeg" if found is JPEG else found.extension):
-        raise ResourceError(f"« {filename} » porte l'extension {claimed} mais son contenu est un fichier {found.label}.")
+        raise ResourceError(
+            _("« %(name)s » porte l'extension %(claimed)s mais son contenu est un fichier %(kind)s.", name=filename, claimed=claimed, kind=found.label)
+        )
     return found
 
 
@@ -132,7 +144,7 @@ def check_url(url: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2000:
-        raise ResourceError("Adresse web attendue, commençant par https://", "url")
+        raise ResourceError(_("Adresse web attendue, commençant par https://"), "url")
     return url
 
 
@@ -150,11 +162,11 @@ def save_resource(resource: Resource | None, data: ResourceData, upload: tuple[b
     """Create or update a resource (a URL, an uploaded file, or both); nothing is written on error."""
     title = data.title.strip()
     if not title:
-        raise ResourceError("Donnez un titre.", "title")
+        raise ResourceError(_("Donnez un titre."), "title")
     if len(title) > 300:
-        raise ResourceError("300 caractères au plus.", "title")
+        raise ResourceError(_("%(count)s caractères au plus.", count=300), "title")
     if data.kind not in RESOURCE_KINDS:
-        raise ResourceError("Type inconnu.", "kind")
+        raise ResourceError(_("Type inconnu."), "kind")
     url = check_url(data.url) if data.url.strip() else None
     file_fields = {}
     if upload is not None:
@@ -169,7 +181,7 @@ def save_resource(resource: Resource | None, data: ResourceData, upload: tuple[b
         }
     has_file = bool(file_fields) or (resource is not None and resource.file_name)
     if not url and not has_file:
-        raise ResourceError("Indiquez une adresse web ou joignez un fichier.", "url")
+        raise ResourceError(_("Indiquez une adresse web ou joignez un fichier."), "url")
     created = resource is None
     resource = resource or Resource(title=title)
     resource.title, resource.kind, resource.url = title, data.kind, url
@@ -186,7 +198,14 @@ def save_resource(resource: Resource | None, data: ResourceData, upload: tuple[b
 
 def link_resource(resource: Resource, webinar: Webinar, start_ms: int | None, note: str = "") -> ResourceLink:
     if start_ms is not None and webinar.duration_ms and start_ms > webinar.duration_ms:
-        raise ResourceError(f"Ce moment ({format_clock(start_ms)}) dépasse la durée du webinaire ({format_clock(webinar.duration_ms)}).", "at")
+        raise ResourceError(
+            _(
+                "Ce moment (%(moment)s) dépasse la durée du webinaire (%(duration)s).",
+                moment=format_clock(start_ms),
+                duration=format_clock(webinar.duration_ms),
+            ),
+            "at",
+        )
     link = ResourceLink(resource=resource, webinar=webinar, start_ms=start_ms, note=(note or "").strip()[:500])
     db.session.add(link)
     audit.record("resource.link", "resource", resource.id, resource.title, f"{webinar.slug}" + (f" à {format_clock(start_ms)}" if start_ms is not None else ""))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -76,7 +77,7 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
     themes = {t.slug: t for t in db.session.scalars(select(Theme))}
     theme = args.get("theme") or None
     if theme and theme not in themes:
-        page.notices.append(f"Thème inconnu « {theme} » : filtre ignoré.")
+        page.notices.append(_("Thème inconnu « %(theme)s » : filtre ignoré.", theme=theme))
         theme = None
     page.theme = theme
     page.speaker = (args.get("speaker") or "").strip()[:200] or None
@@ -84,7 +85,7 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
     if webinar is None and args.get("webinar"):
         webinar = find_published(args.get("webinar"))
         if webinar is None:
-            page.notices.append(f"Webinaire inconnu « {args.get('webinar')} » : filtre ignoré.")
+            page.notices.append(_("Webinaire inconnu « %(webinar)s » : filtre ignoré.", webinar=args.get("webinar")))
     page.webinar = webinar
     if not text:
         return page

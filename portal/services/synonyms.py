@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -91,19 +92,19 @@ def parse_expressions(text: str) -> list[str]:
         if not item:
             continue
         if len(item) > MAX_EXPRESSION_CHARS:
-            raise SynonymError(f"« {item[:40]}… » est trop long : {MAX_EXPRESSION_CHARS} caractères au plus par expression.")
+            raise SynonymError(_("« %(start)s… » est trop long : %(limit)s caractères au plus par expression.", start=item[:40], limit=MAX_EXPRESSION_CHARS))
         if "*" in item:
-            raise SynonymError(f"« {item} » contient une étoile : une expression se cherche telle quelle, sans début de mot.")
+            raise SynonymError(_("« %(expression)s » contient une étoile : une expression se cherche telle quelle, sans début de mot.", expression=item))
         key = expression(item).key
         if not key:
-            raise SynonymError(f"« {item} » n'a que des mots trop courants (le, de, et…) : la recherche ne les cherche pas seuls.")
+            raise SynonymError(_("« %(expression)s » n'a que des mots trop courants (le, de, et…) : la recherche ne les cherche pas seuls.", expression=item))
         if key not in keys:  # the same expression twice (accents or case aside): kept once
             keys.add(key)
             found.append(item)
     if len(found) < 2:
-        raise SynonymError("Un groupe a besoin d'au moins deux expressions différentes, une par ligne.")
+        raise SynonymError(_("Un groupe a besoin d'au moins deux expressions différentes, une par ligne."))
     if len(found) > MAX_EXPRESSIONS:
-        raise SynonymError(f"Un groupe a au plus {MAX_EXPRESSIONS} expressions : découpez-le.")
+        raise SynonymError(_("Un groupe a au plus %(count)s expressions : découpez-le.", count=MAX_EXPRESSIONS))
     return found
 
 
@@ -111,7 +112,7 @@ def save_group(group: SynonymGroup | None, text: str, note: str = "") -> Synonym
     """Create or change a group, audited, in one transaction; raises SynonymError and changes nothing if it cannot."""
     expressions = parse_expressions(text)
     if group is None and db.session.scalar(select(db.func.count(SynonymGroup.id))) >= MAX_GROUPS:
-        raise SynonymError(f"Le lexique a déjà {MAX_GROUPS} groupes : supprimez-en avant d'en ajouter.")
+        raise SynonymError(_("Le lexique a déjà %(count)s groupes : supprimez-en avant d'en ajouter.", count=MAX_GROUPS))
     mine = {expression(e).key: e for e in expressions}
     for other in all_groups():
         if other is group:
@@ -119,8 +120,12 @@ def save_group(group: SynonymGroup | None, text: str, note: str = "") -> Synonym
         for said in other.expression_list:
             if expression(said).key in mine:
                 raise SynonymError(
-                    f"« {mine[expression(said).key]} » est déjà dans le groupe « {' = '.join(other.expression_list)} » : "
-                    "une expression n'appartient qu'à un groupe (modifiez plutôt celui-là)."
+                    _(
+                        "« %(expression)s » est déjà dans le groupe « %(group)s » : "
+                        "une expression n'appartient qu'à un groupe (modifiez plutôt celui-là).",
+                        expression=mine[expression(said).key],
+                        group=" = ".join(other.expression_list),
+                    )
                 )
     before = " = ".join(group.expression_list) if group is not None else ""
     if group is None:

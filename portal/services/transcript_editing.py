@@ -3,6 +3,8 @@ saved as one new version (as an upload or a correction is: kept history, audited
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from media_meta.cues import CueData
 from media_meta.diff import TranscriptDiff, diff_cues
 from media_meta.errors import TranscriptError
@@ -30,26 +32,28 @@ class EditError(ValueError):
 def read_cues(payload: object) -> list[CueData]:
     """The lines sent by the editor (a JSON list of {start_ms, end_ms, speaker, text}), checked, in time order."""
     if not isinstance(payload, list) or not payload:
-        raise EditError("La transcription envoyée est vide : gardez au moins une réplique.")
+        raise EditError(_("La transcription envoyée est vide : gardez au moins une réplique."))
     if len(payload) > MAX_EDITOR_CUES:
-        raise EditError(f"L'éditeur enregistre {MAX_EDITOR_CUES} répliques au plus : pour une transcription plus longue, envoyez un fichier.")
+        raise EditError(
+            _("L'éditeur enregistre %(count)s répliques au plus : pour une transcription plus longue, envoyez un fichier.", count=MAX_EDITOR_CUES)
+        )
     cues = []
     for number, item in enumerate(payload, 1):
         if not isinstance(item, dict):
-            raise EditError("Réplique illisible.", number)
+            raise EditError(_("Réplique illisible."), number)
         start, end = item.get("start_ms"), item.get("end_ms")
         if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_MS for v in (start, end)):
-            raise EditError(f"Réplique {number} : début et fin doivent être des temps entre 0:00 et 24:00:00.", number)
+            raise EditError(_("Réplique %(number)s : début et fin doivent être des temps entre 0:00 et 24:00:00.", number=number), number)
         if end <= start:
             end_s, start_s = format_clock(end, precise=True), format_clock(start, precise=True)
-            raise EditError(f"Réplique {number} : la fin ({end_s}) doit venir après le début ({start_s}).", number)
+            raise EditError(_("Réplique %(number)s : la fin (%(end)s) doit venir après le début (%(start)s).", number=number, end=end_s, start=start_s), number)
         text, speaker = item.get("text"), item.get("speaker") or None
         if not isinstance(text, str) or not text.strip():
-            raise EditError(f"Réplique {number} : son texte est vide (supprimez-la plutôt).", number)
+            raise EditError(_("Réplique %(number)s : son texte est vide (supprimez-la plutôt).", number=number), number)
         if len(text) > MAX_TEXT:
-            raise EditError(f"Réplique {number} : {len(text)} caractères ; {MAX_TEXT} au plus.", number)
+            raise EditError(_("Réplique %(number)s : %(length)s caractères ; %(limit)s au plus.", number=number, length=len(text), limit=MAX_TEXT), number)
         if speaker is not None and (not isinstance(speaker, str) or len(speaker) > MAX_SPEAKER):
-            raise EditError(f"Réplique {number} : le nom de l'intervenant·e compte {MAX_SPEAKER} caractères au plus.", number)
+            raise EditError(_("Réplique %(number)s : le nom de l'intervenant·e compte %(limit)s caractères au plus.", number=number, limit=MAX_SPEAKER), number)
         # A blank line ends a cue in WebVTT: the text's lines are kept together.
         text = "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
         cues.append(CueData(start, end, text, speaker.strip() if speaker else None))
@@ -65,8 +69,10 @@ def save(webinar: Webinar, cues: list[CueData], base_transcript_id: object, user
     since the editor was opened: nothing is overwritten without being seen."""
     if base_transcript_id != webinar.active_transcript_id:
         raise VersionConflict(
-            "Une autre version de la transcription a été enregistrée depuis l'ouverture de l'éditeur : "
-            "vos modifications n'ont pas été enregistrées. Rechargez la page pour partir de la version active."
+            _(
+                "Une autre version de la transcription a été enregistrée depuis l'ouverture de l'éditeur : "
+                "vos modifications n'ont pas été enregistrées. Rechargez la page pour partir de la version active."
+            )
         )
     diff = changes(webinar, cues)
     raw = to_vtt(cues).encode("utf-8")
@@ -82,4 +88,4 @@ def save(webinar: Webinar, cues: list[CueData], base_transcript_id: object, user
         name = f"{webinar.slug}-editeur.vtt"
         return ingest_transcript(webinar, raw, name, uploaded_by=user, source="edit", note=note.strip()[:500], also=with_version)
     except TranscriptError as err:  # what the checks above let through and the file's own rules refuse
-        raise EditError(f"La transcription ne peut pas être enregistrée : {err.reason}") from None
+        raise EditError(_("La transcription ne peut pas être enregistrée : %(reason)s", reason=err.reason)) from None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -103,8 +104,10 @@ def ingest_transcript(
     except (IntegrityError, StaleDataError) as err:  # the same version number, or the same upload, saved by another request
         db.session.rollback()
         raise VersionConflict(
-            "Une autre version de cette transcription vient d'être enregistrée (par vous dans un autre onglet, ou par "
-            "quelqu'un d'autre) : rien n'a été changé par cet envoi. Vérifiez la liste des versions avant de recommencer."
+            _(
+                "Une autre version de cette transcription vient d'être enregistrée (par vous dans un autre onglet, ou par "
+                "quelqu'un d'autre) : rien n'a été changé par cet envoi. Vérifiez la liste des versions avant de recommencer."
+            )
         ) from err
     if committed:
         indexing.webinar_changed(webinar)

@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from flask_babel import gettext as _
 
 from media_meta.errors import MediaMetaError
 from media_meta.sources import parse_media_source
@@ -39,7 +40,7 @@ class WebinarData:
 
 
 class WebinarFormError(ValueError):
-    """Field-level problems: ``errors`` maps a field name to its French messages."""
+    """Field-level problems: ``errors`` maps a field name to its messages (in the admin's language)."""
 
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("; ".join(m for ms in errors.values() for m in ms))
@@ -84,12 +85,12 @@ def save_webinar(webinar: Webinar | None, data: WebinarData) -> Webinar:  # noqa
 
     other = db.session.scalar(select(Webinar).filter_by(slug=data.slug))
     if other is not None and other is not webinar:
-        fail("slug", "Ce slug est déjà utilisé par un autre webinaire.")
+        fail("slug", _("Ce slug est déjà utilisé par un autre webinaire."))
     try:
         starts_at = datetime.strptime(data.starts_at.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo(data.timezone))
     except ValueError:
         starts_at = None
-        fail("starts_at", "Date attendue au format AAAA-MM-JJ HH:MM (ex. 2024-09-05 12:30).")
+        fail("starts_at", _("Date attendue au format AAAA-MM-JJ HH:MM (ex. 2024-09-05 12:30)."))
     try:
         duration_ms = parse_timecode(data.duration)
     except MediaMetaError as err:
@@ -100,10 +101,13 @@ def save_webinar(webinar: Webinar | None, data: WebinarData) -> Webinar:  # noqa
     for number, line in enumerate(data.speakers.splitlines(), 1):
         if not line.strip():
             continue
-        name, _, role = line.partition("|")
+        name, _sep, role = line.partition("|")
         speaker = db.session.scalar(select(Speaker).filter_by(name=name.strip()))
         if speaker is None:
-            fail("speakers", f"Ligne {number} : « {name.strip()} » n'est pas dans la liste des intervenant·es ; créez d'abord sa fiche.")
+            fail(
+                "speakers",
+                _("Ligne %(number)s : « %(name)s » n'est pas dans la liste des intervenant·es ; créez d'abord sa fiche.", number=number, name=name.strip()),
+            )
         else:
             speakers.append((speaker, role.strip()[:120]))
     media_kind = media_src = media_type = None
@@ -118,18 +122,20 @@ def save_webinar(webinar: Webinar | None, data: WebinarData) -> Webinar:  # noqa
             if source.kind == "file" and (webinar is None or webinar.media_src != source.src):
                 fail(
                     "media_src",
-                    "Un fichier s'envoie depuis « Envoyer l'enregistrement » (ou par l'import du catalogue) ; "
-                    "gardez ici la valeur actuelle ou choisissez une adresse.",
+                    _(
+                        "Un fichier s'envoie depuis « Envoyer l'enregistrement » (ou par l'import du catalogue) ; "
+                        "gardez ici la valeur actuelle ou choisissez une adresse."
+                    ),
                 )
     chapters: list[tuple[int, str]] = []
     for number, line in enumerate(data.chapters.splitlines(), 1):
         if not line.strip():
             continue
-        start, _, title = line.strip().partition(" ")
+        start, _sep, title = line.strip().partition(" ")
         try:
-            chapters.append((parse_timecode(start), title.strip()[:300] or f"Chapitre {number}"))
+            chapters.append((parse_timecode(start), title.strip()[:300] or _("Chapitre %(number)s", number=number)))
         except MediaMetaError as err:
-            fail("chapters", f"Ligne {number} : {err}")
+            fail("chapters", _("Ligne %(number)s : %(error)s", number=number, error=err))
     if errors:
         raise WebinarFormError(errors)
 

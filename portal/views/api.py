@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from media_meta.clips import ClipError
@@ -28,7 +29,7 @@ def search_in_webinar(slug: str):
     """The lines of one recording that match ``q``, in time order, with where to mark them."""
     webinar = find_published(slug)
     if webinar is None:
-        return _error(404, "Ce webinaire n'existe pas ou n'est pas publié.")
+        return _error(404, _("Ce webinaire n'existe pas ou n'est pas publié."))
     return jsonify(within_as_json(webinar, search_webinar(webinar, request.args.get("q", ""))))
 
 
@@ -37,7 +38,7 @@ def webinar(slug: str):
     """A published recording: what describes it, its chapters and its content notes (times in milliseconds)."""
     found = find_published(slug)
     if found is None:
-        return _error(404, "Ce webinaire n'existe pas ou n'est pas publié.")
+        return _error(404, _("Ce webinaire n'existe pas ou n'est pas publié."))
     return jsonify(
         {
             "slug": found.slug,
@@ -62,19 +63,19 @@ def _error(status: int, message: str, field: str | None = None):
 def create_clip():
     """Save a clip: ``{"webinar", "start_ms", "end_ms", "title", "note"}`` -> ``{"code", "url"}``."""
     if not current_user.is_authenticated:
-        return _error(401, "Connectez-vous pour enregistrer un extrait.")
+        return _error(401, _("Connectez-vous pour enregistrer un extrait."))
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        return _error(400, "Corps JSON attendu : {\"webinar\", \"start_ms\", \"end_ms\", \"title\", \"note\"}.")
+        return _error(400, _("Corps JSON attendu : {\"webinar\", \"start_ms\", \"end_ms\", \"title\", \"note\"}."))
     for name in ("start_ms", "end_ms"):
         if not isinstance(data.get(name), int) or isinstance(data.get(name), bool):
-            return _error(422, f"« {name} » doit être un nombre entier de millisecondes.", name)
+            return _error(422, _("« %(name)s » doit être un nombre entier de millisecondes.", name=name), name)
     for name in ("webinar", "title", "note"):
         if data.get(name) is not None and not isinstance(data.get(name), str):
-            return _error(422, f"« {name} » doit être un texte.", name)
+            return _error(422, _("« %(name)s » doit être un texte.", name=name), name)
     webinar = find_published(data.get("webinar"))
     if webinar is None:
-        return _error(422, "Webinaire inconnu ou non publié.", "webinar")
+        return _error(422, _("Webinaire inconnu ou non publié."), "webinar")
     try:
         clip = clips.create_clip(current_user, webinar, data["start_ms"], data["end_ms"], data.get("title") or "", data.get("note") or "")
     except ClipError as err:
@@ -88,9 +89,9 @@ def create_clip():
 def get_clip(code: str):
     clip = clips.find_clip(code)
     if clip is None:
-        return _error(404, "Cet extrait n'existe pas.")
+        return _error(404, _("Cet extrait n'existe pas."))
     if clips.in_trash(clip):
-        return _error(410, "Cet extrait a été supprimé par la personne qui l'avait créé.")
+        return _error(410, _("Cet extrait a été supprimé par la personne qui l'avait créé."))
     state = clips.clip_state(clip)
     url = links.clip_url(clip.code, external=True)
     excerpt = clips.excerpt(clip.webinar, clip.start_ms, clip.end_ms) if state == "ok" else []

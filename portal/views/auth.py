@@ -7,6 +7,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -52,7 +53,7 @@ def login():
         user = accounts.authenticate(email, form.password.data)
         if user is None:
             accounts.record_failure(email, address)
-            error = "Adresse e-mail ou mot de passe incorrect (ou compte désactivé)."
+            error = _("Adresse e-mail ou mot de passe incorrect (ou compte désactivé).")
         else:
             try:
                 accounts.clear_failures(email, address)
@@ -65,7 +66,7 @@ def login():
                 logout_user()
                 session.clear()
                 log.exception("Sign-in of %s could not be recorded", user.email)
-                error = "Votre connexion n'a pas pu être enregistrée (le serveur manque de place ou est occupé) : réessayez dans quelques minutes."
+                error = _("Votre connexion n'a pas pu être enregistrée (le serveur manque de place ou est occupé) : réessayez dans quelques minutes.")
                 return render_template("auth/login.html", form=form, error=error), 503
             return redirect(safe_next(form.next.data) or home_for(user))
     status = 200 if request.method == "GET" or not (form.errors or error) else 400
@@ -87,7 +88,7 @@ def logout():
         db.session.commit()
         logout_user()
         session.clear()
-        flash("Vous êtes déconnecté·e.", "info")
+        flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("public.home"))
 
 
@@ -101,7 +102,7 @@ def sign_out_everywhere():
         db.session.commit()
         logout_user()
         session.clear()
-        flash("Vous êtes déconnecté·e de tous les appareils, y compris celui-ci.", "info")
+        flash(_("Vous êtes déconnecté·e de tous les appareils, y compris celui-ci."), "info")
         return redirect(url_for("auth.login"))
     return redirect(url_for("auth.change_password"))
 
@@ -115,7 +116,7 @@ def change_password():
         if wait:
             form.current.errors.append(accounts.wait_message(wait))
         elif not right:
-            form.current.errors.append("Mot de passe actuel incorrect.")
+            form.current.errors.append(_("Mot de passe actuel incorrect."))
         else:
             try:
                 accounts.set_password(current_user, form.password.data)
@@ -128,7 +129,7 @@ def change_password():
                 _sign_in(user, remember=remember)
                 audit.record("account.password_change", "account", user.id, user.email)
                 db.session.commit()
-                flash("Mot de passe modifié : vos autres appareils sont déconnectés.", "success")
+                flash(_("Mot de passe modifié : vos autres appareils sont déconnectés."), "success")
                 return redirect(home_for(user))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200
 
@@ -139,8 +140,10 @@ def reset(token: str):
     if found is None:
         abort(
             404,
-            "Ce lien de réinitialisation n'est pas valable : il a déjà servi, a expiré ou a été remplacé. "
-            "Demandez-en un nouveau à un·e administrateur·rice.",
+            _(
+                "Ce lien de réinitialisation n'est pas valable : il a déjà servi, a expiré ou a été remplacé. "
+                "Demandez-en un nouveau à un·e administrateur·rice."
+            ),
         )
     form = ResetForm()
     if form.validate_on_submit():
@@ -152,6 +155,6 @@ def reset(token: str):
             accounts.clear_failures(user.email)
             audit.record("account.password_reset", "account", user.id, user.email, user=user)
             db.session.commit()
-            flash("Mot de passe enregistré : vous pouvez vous connecter.", "success")
+            flash(_("Mot de passe enregistré : vous pouvez vous connecter."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, email=found.user.email), 400 if form.errors else 200

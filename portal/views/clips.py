@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import segno
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import escape
 from sqlalchemy import select
@@ -33,18 +35,18 @@ def _clip_or_404(code: str, trashed: bool = False) -> Clip:
     """The clip of this code: 404 if there is none, 410 if it is in the trash (unless ``trashed``)."""
     clip = service.find_clip(code)
     if clip is None:
-        abort(404, "Cet extrait n'existe pas ou a été supprimé.")
+        abort(404, _("Cet extrait n'existe pas ou a été supprimé."))
     if service.in_trash(clip) and not trashed:
-        abort(410, "Cet extrait a été supprimé par la personne qui l'avait créé.")
+        abort(410, _("Cet extrait a été supprimé par la personne qui l'avait créé."))
     return clip
 
 
 def _collection_or_404(code: str, trashed: bool = False) -> Collection:
     collection = service.find_collection(code)
     if collection is None:
-        abort(404, "Ce parcours n'existe pas ou a été supprimé.")
+        abort(404, _("Ce parcours n'existe pas ou a été supprimé."))
     if service.in_trash(collection) and not trashed:
-        abort(410, "Ce parcours a été supprimé par la personne qui l'avait créé.")
+        abort(410, _("Ce parcours a été supprimé par la personne qui l'avait créé."))
     return collection
 
 
@@ -87,13 +89,13 @@ def clip_new():
         start_ms, end_ms = _times(request.form.get("start", ""), request.form.get("end", ""))
         clip = service.create_clip(current_user, webinar, start_ms, end_ms, request.form.get("title", ""), request.form.get("note", ""))
     except (ClipError, service.ClipFieldError) as err:
-        flash(f"Extrait non enregistré : {err}", "error")
+        flash(_("Extrait non enregistré : %(error)s", error=err), "error")
         return redirect(links.watch_url(webinar.slug) + "?clip=1#clip-maker")
     if collection is not None:
         service.add_to_collection(current_user, collection, clip)
-        flash(f"Extrait enregistré et ajouté au parcours « {collection.title} » : voici son lien court.", "success")
+        flash(_("Extrait enregistré et ajouté au parcours « %(title)s » : voici son lien court.", title=collection.title), "success")
     else:
-        flash("Extrait enregistré : voici son lien court.", "success")
+        flash(_("Extrait enregistré : voici son lien court."), "success")
     return redirect(links.clip_url(clip.code))
 
 
@@ -164,7 +166,7 @@ def clip(code: str):
 @bp.get("/c/<code>/qr.svg")
 def clip_qr(code: str):
     clip = _clip_or_404(code)
-    return _qr(links.clip_url(clip.code, external=True), f"QR code : {clip.title}")
+    return _qr(links.clip_url(clip.code, external=True), _("QR code : %(title)s", title=clip.title))
 
 
 def _qr(data: str, title: str) -> Response:
@@ -189,7 +191,7 @@ def clip_edit(code: str):
         except (ClipError, service.ClipFieldError) as err:
             error = str(err)
         else:
-            flash("Extrait modifié.", "success")
+            flash(_("Extrait modifié."), "success")
             return redirect(links.clip_url(clip.code))
     values = request.form if request.method == "POST" else None
     return render_template("clips/edit.html", clip=clip, form=form, error=error, values=values), 400 if error else 200
@@ -208,7 +210,8 @@ def clip_delete(code: str):
     if not form.validate_on_submit():
         abort(400)
     service.delete_clip(current_user, clip)
-    flash(f"Extrait « {clip.title} » mis à la corbeille : vous pouvez le restaurer pendant {service.TRASH_DAYS} jours.", "success")
+    message = _("Extrait « %(title)s » mis à la corbeille : vous pouvez le restaurer pendant %(days)s jours.", title=clip.title, days=service.TRASH_DAYS)
+    flash(message, "success")
     return redirect(url_for("clips.trash"))
 
 
@@ -220,7 +223,7 @@ def clip_restore(code: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     service.restore_clip(current_user, clip)
-    flash(f"Extrait « {clip.title} » restauré : son lien fonctionne de nouveau.", "success")
+    flash(_("Extrait « %(title)s » restauré : son lien fonctionne de nouveau.", title=clip.title), "success")
     return redirect(links.clip_url(clip.code))
 
 
@@ -279,7 +282,7 @@ def collection_edit(code: str):
     if form.validate_on_submit():
         notes = {item.id: request.form.get(f"note-{item.id}", item.note) for item in collection.items}
         # "Monter", "Descendre" and "Retirer" are buttons of this form: what was typed is saved with the move.
-        item_id, _, move = request.form.get("move", "").partition(":")
+        item_id, _sep, move = request.form.get("move", "").partition(":")
         try:
             service.update_collection(current_user, collection, request.form.get("title", ""), request.form.get("intro", ""), notes)
         except service.ClipFieldError as err:
@@ -293,7 +296,7 @@ def collection_edit(code: str):
                 service.remove_item(current_user, collection, int(item_id))
             else:
                 anchor = ""
-            flash("Parcours enregistré." if not move else "Parcours enregistré, dans le nouvel ordre.", "success")
+            flash(_("Parcours enregistré.") if not move else _("Parcours enregistré, dans le nouvel ordre."), "success")
             return redirect(url_for("clips.collection_edit", code=collection.code) + (f"#{anchor}" if anchor else ""))
     return render_template("clips/collection_edit.html", collection=collection, form=form, error=error), 400 if error else 200
 
@@ -307,12 +310,12 @@ def collection_add(code: str):
         abort(400)
     clip = service.find_clip(request.form.get("clip", ""))
     if clip is None:
-        flash("Aucun extrait ne porte ce code.", "error")
+        flash(_("Aucun extrait ne porte ce code."), "error")
     elif service.in_trash(clip):
-        flash("Cet extrait est dans la corbeille : restaurez-le pour l'ajouter.", "error")
+        flash(_("Cet extrait est dans la corbeille : restaurez-le pour l'ajouter."), "error")
     else:
         service.add_to_collection(current_user, collection, clip, request.form.get("note", ""))
-        flash(f"« {clip.title} » ajouté au parcours.", "success")
+        flash(_("« %(title)s » ajouté au parcours.", title=clip.title), "success")
     return redirect(url_for("clips.collection_edit", code=collection.code))
 
 
@@ -323,7 +326,7 @@ def collection_duplicate(code: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     copy = service.duplicate_collection(current_user, collection)
-    flash("Copie créée : elle est à vous.", "success")
+    flash(_("Copie créée : elle est à vous."), "success")
     return redirect(url_for("clips.collection_edit", code=copy.code))
 
 
@@ -338,7 +341,10 @@ def collection_delete(code: str):
     if not form.validate_on_submit():
         abort(400)
     service.delete_collection(current_user, collection)
-    flash(f"Parcours « {collection.title} » mis à la corbeille : vous pouvez le restaurer pendant {service.TRASH_DAYS} jours.", "success")
+    message = _(
+        "Parcours « %(title)s » mis à la corbeille : vous pouvez le restaurer pendant %(days)s jours.", title=collection.title, days=service.TRASH_DAYS
+    )
+    flash(message, "success")
     return redirect(url_for("clips.trash"))
 
 
@@ -350,7 +356,7 @@ def collection_restore(code: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     service.restore_collection(current_user, collection)
-    flash(f"Parcours « {collection.title} » restauré : son lien fonctionne de nouveau.", "success")
+    flash(_("Parcours « %(title)s » restauré : son lien fonctionne de nouveau.", title=collection.title), "success")
     return redirect(links.collection_url(collection.code))
 
 
@@ -361,8 +367,16 @@ def collection_kit(code: str):
     return render_template("clips/kit.html", **_kit(collection))
 
 
+def _too_many_pdfs(wait: int) -> str:
+    return ngettext(
+        "Trop de PDF demandés en peu de temps depuis votre adresse : réessayez dans %(num)s seconde.",
+        "Trop de PDF demandés en peu de temps depuis votre adresse : réessayez dans %(num)s secondes.",
+        wait,
+    )
+
+
 @bp.get("/k/<code>/kit.pdf")
-@limited("kit", "KIT_PDF_RATE_PER_MINUTE", too_many="Trop de PDF demandés")
+@limited("kit", "KIT_PDF_RATE_PER_MINUTE", too_many=_too_many_pdfs)
 def collection_kit_pdf(code: str):
     collection = _collection_or_404(code)
     html = render_template("clips/kit.html", pdf=True, **_kit(collection))
@@ -382,7 +396,7 @@ def _kit(collection: Collection) -> dict:
 @bp.get("/k/<code>/qr.svg")
 def collection_qr(code: str):
     collection = _collection_or_404(code)
-    return _qr(links.collection_url(collection.code, external=True), f"QR code : {collection.title}")
+    return _qr(links.collection_url(collection.code, external=True), _("QR code : %(title)s", title=collection.title))
 
 
 # -- embeds and oEmbed -------------------------------------------------------------------------------
@@ -420,7 +434,7 @@ def embed_clip(code: str):
 @bp.get("/oembed")
 def oembed():
     if (request.args.get("format") or "json") != "json":  # the oEmbed answer to other formats is 501
-        return json_error(501, "Seul le format json est proposé.")
+        return json_error(501, _("Seul le format json est proposé."))
     try:
         target = urlsplit(request.args.get("url", ""))
         netloc = target.netloc
@@ -440,7 +454,7 @@ def oembed():
     elif len(parts) == 2 and parts[0] == "webinars":
         webinar = get_published_webinar(parts[1])
         query = parse_qs(target.query)
-        segment, _ = service.parse_segment((query.get("start") or [None])[0], (query.get("end") or [None])[0], webinar)
+        segment, _notice = service.parse_segment((query.get("start") or [None])[0], (query.get("end") or [None])[0], webinar)
         params = {}
         if segment:
             params = {"start": links.seconds_param(segment.start_ms), "end": links.seconds_param(segment.end_ms)}
@@ -478,12 +492,12 @@ def clip_add_to_collection(code: str):
         abort(400)
     chosen = request.form.get("collection", "")
     if chosen == "new":  # "Nouveau parcours…": one named after the clip, to rename in its editor
-        collection = service.create_collection(current_user, f"Parcours : {clip.title}"[: service.TITLE_MAX])
+        collection = service.create_collection(current_user, _("Parcours : %(title)s", title=clip.title)[: service.TITLE_MAX])
     else:
         collection = _collection_or_404(chosen)
         _guard(collection)
     service.add_to_collection(current_user, collection, clip, request.form.get("note", ""))
-    flash(f"Ajouté au parcours « {collection.title} ».", "success")
+    flash(_("Ajouté au parcours « %(title)s ».", title=collection.title), "success")
     if chosen == "new":
         return redirect(url_for("clips.collection_edit", code=collection.code))
     return redirect(links.clip_url(clip.code))

@@ -6,6 +6,7 @@ from bisect import bisect_right
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, make_response, render_template, request, send_from_directory, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -37,7 +38,7 @@ def published_webinars(theme: Theme | None = None) -> list[Webinar]:
 def get_published_webinar(slug: str) -> Webinar:
     webinar = find_published(slug)
     if webinar is None:
-        abort(404, "Ce webinaire n'existe pas ou n'est pas publié.")
+        abort(404, _("Ce webinaire n'existe pas ou n'est pas publié."))
     return webinar
 
 
@@ -57,7 +58,7 @@ def catalogue():
     themes = all_themes()
     wanted = request.args.get("theme", "").strip()
     theme = next((t for t in themes if t.slug == wanted), None)
-    notice = f"Thème inconnu « {wanted} » : tous les webinaires sont affichés." if wanted and theme is None else None
+    notice = _("Thème inconnu « %(theme)s » : tous les webinaires sont affichés.", theme=wanted) if wanted and theme is None else None
     return render_template(
         "public/catalogue.html", themes=themes, theme=theme, webinars=published_webinars(theme), notice=notice
     )
@@ -67,7 +68,7 @@ def catalogue():
 def theme(slug: str):
     theme = db.session.scalar(select(Theme).filter_by(slug=slug))
     if theme is None:
-        abort(404, "Ce thème n'existe pas.")
+        abort(404, _("Ce thème n'existe pas."))
     return render_template("public/theme.html", theme=theme, webinars=published_webinars(theme))
 
 
@@ -124,8 +125,8 @@ def report_error(slug: str):
     webinar = get_published_webinar(slug)
     cues = active_cues(webinar)
     if not cues:
-        abort(404, "Cette session n'a pas encore de transcription.")
-    at_ms, _ = resolve_moment(request.values.get("t"), webinar.duration_ms)
+        abort(404, _("Cette session n'a pas encore de transcription."))
+    at_ms, _notice = resolve_moment(request.values.get("t"), webinar.duration_ms)
     line = cue_at(cues, at_ms) or cues[0]
     form = ErrorReportForm()
     error, status = None, 200
@@ -169,7 +170,7 @@ def transcript_part_lines(slug: str, number: int):
     """One part of a long transcript, as the lines of the watch page's panel (watch.js swaps them in)."""
     webinar = get_published_webinar(slug)
     if not 1 <= number <= part_count(webinar):
-        abort(404, "Cette partie de la transcription n'existe pas.")
+        abort(404, _("Cette partie de la transcription n'existe pas."))
     part = transcript_part(webinar, number - 1)
     q = request.args.get("q", "")
     within = search_webinar(webinar, q) if q.strip() else None
@@ -215,7 +216,7 @@ def transcript(slug: str, fmt: str):
     elif fmt == "txt":
         body, mimetype = to_text(cues, title=webinar.title), "text/plain"
     else:
-        abort(404, "Formats disponibles : .vtt et .txt.")
+        abort(404, _("Formats disponibles : .vtt et .txt."))
     response = Response(body, mimetype=mimetype)
     if request.args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="{webinar.slug}.{fmt}"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -17,7 +18,7 @@ bp = Blueprint("resources", __name__, url_prefix="/resources")
 def _resource_or_404(resource_id: int) -> Resource:
     resource = db.session.get(Resource, resource_id)
     if resource is None:
-        abort(404, "Cette ressource n'existe pas ou a été retirée.")
+        abort(404, _("Cette ressource n'existe pas ou a été retirée."))
     return resource
 
 
@@ -29,10 +30,10 @@ def library():
     text = (request.args.get("q") or "").strip()[:500]
     notices = []
     if theme and theme not in {t.slug for t in themes}:
-        notices.append(f"Thème inconnu « {theme} » : filtre ignoré.")
+        notices.append(_("Thème inconnu « %(theme)s » : filtre ignoré.", theme=theme))
         theme = None
     if kind and kind not in RESOURCE_KINDS:
-        notices.append(f"Type inconnu « {kind} » : filtre ignoré.")
+        notices.append(_("Type inconnu « %(kind)s » : filtre ignoré.", kind=kind))
         kind = None
     query = select(Resource).order_by(Resource.title)
     if theme:
@@ -43,7 +44,7 @@ def library():
     if text:
         ranked = service.search_ids(text)
         if ranked is None:
-            notices.append("La recherche est momentanément indisponible : tous les résultats des filtres sont affichés.")
+            notices.append(_("La recherche est momentanément indisponible : tous les résultats des filtres sont affichés."))
         else:
             order = {rid: i for i, rid in enumerate(ranked)}
             found = sorted((r for r in found if r.id in order), key=lambda r: order[r.id])
@@ -63,7 +64,7 @@ def resource_file(resource_id: int):
     resource = _resource_or_404(resource_id)
     path = service.file_path(resource)
     if path is None:
-        abort(404, "Cette ressource n'a pas de fichier.")
+        abort(404, _("Cette ressource n'a pas de fichier."))
     # The stored name comes from the content hash; the download name is cleaned for the header.
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", resource.original_filename or "ressource").strip("._") or "ressource"
     response: Response = send_file(path, mimetype=resource.file_type or "application/octet-stream", as_attachment=True, download_name=safe, conditional=True)
