@@ -58,7 +58,7 @@ def init_app(app: Flask) -> None:
     # {% trans %} blocks are written across lines like the HTML around them: their whitespace is collapsed.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(language=language, languages=LANGUAGES, js_catalogue=js_catalogue)
-    app.jinja_env.filters.update(long_date=long_date, number=format_number, decimal=format_decimal)
+    app.jinja_env.filters.update(long_date=long_date, seeded=seeded, number=format_number, decimal=format_decimal)
 
     @app.after_request
     def _vary(response: Response) -> Response:
@@ -67,6 +67,17 @@ def init_app(app: Flask) -> None:
             response.vary.add("Cookie")
             response.headers.setdefault("Content-Language", language())
         return response
+
+
+def N_(text: str) -> str:
+    """Marks a text the portal stores (the seeded themes) for extraction; :func:`seeded` shows it translated."""
+    return text
+
+
+def seeded(text: str) -> str:
+    """A catalogue text in the page's language when the portal itself wrote it (the four themes as
+    ``flask init`` creates them); a text an admin wrote or changed is shown as written."""
+    return gettext(text) if text else text
 
 
 def long_date(value: datetime, with_time: bool = True) -> str:
@@ -135,7 +146,7 @@ def extract_messages(domain: str) -> Catalog:
     with (root / mapping_file).open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config, mapping_file)
     catalogue = Catalog(domain=domain, fuzzy=False)
-    all_keywords = dict(DEFAULT_KEYWORDS) | {"_l": None} | {name: None for name in keywords}
+    all_keywords = dict(DEFAULT_KEYWORDS) | {"_l": None, "N_": None} | {name: None for name in keywords}
     for filename, _lineno, message, comments, context in extract_from_dir(
         str(root), method_map, options_map, keywords=all_keywords, comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
         # Babel skips folders named "_…" by default: templates/_macros and _partials hold messages too.

@@ -23,16 +23,18 @@ from media_meta.stored import HASH_PREFIX, stored_name
 from media_meta.timecodes import format_clock, parse_timecode
 from media_meta.vtt import parse_chapters
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models import RESOURCE_KINDS, Chapter, Resource, ResourceLink, Speaker, Theme, Webinar, WebinarSpeaker
 from portal.services import indexing, units
 from portal.services.resources import ResourceData, ResourceError, check_file, check_url, link_resource, save_resource
 from portal.services.transcripts import check_transcript, ingest_transcript
 
+# Seeded in French; shown in the page's language until an admin changes them (portal.i18n.seeded).
 THEMES = (
-    ("algorithms", "Algorithmes", "Comment les algorithmes de recommandation et de modération amplifient ou freinent la haine en ligne."),
-    ("law", "Droit", "Ce que la loi impose aux réseaux sociaux et les droits des personnes visées."),
-    ("investigations", "Enquêtes", "Documenter, mesurer et dénoncer les effets des plateformes par la recherche."),
-    ("litigation", "Contentieux", "Porter plainte et aller en justice contre les entreprises des réseaux sociaux."),
+    ("algorithms", N_("Algorithmes"), N_("Comment les algorithmes de recommandation et de modération amplifient ou freinent la haine en ligne.")),
+    ("law", N_("Droit"), N_("Ce que la loi impose aux réseaux sociaux et les droits des personnes visées.")),
+    ("investigations", N_("Enquêtes"), N_("Documenter, mesurer et dénoncer les effets des plateformes par la recherche.")),
+    ("litigation", N_("Contentieux"), N_("Porter plainte et aller en justice contre les entreprises des réseaux sociaux.")),
 )  # fmt: skip
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

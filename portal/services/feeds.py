@@ -18,7 +18,7 @@ from sqlalchemy import select
 from media_meta.timecodes import format_clock
 from portal import links
 from portal.extensions import db
-from portal.i18n import language
+from portal.i18n import language, seeded
 from portal.models import Theme, Webinar
 from portal.services.search import SearchPage, run_search
 
@@ -60,10 +60,10 @@ def webinars_feed(theme_slug: str | None = None) -> bytes:
             raise FeedError(_("Ce thème n'existe pas."))
         query = query.where(Webinar.themes.contains(theme))
         feed = _feed(
-            _("%(site)s · Thème : %(theme)s", site=site, theme=theme.label),
+            _("%(site)s · Thème : %(theme)s", site=site, theme=seeded(theme.label)),
             url_for("public.theme", slug=theme.slug, _external=True),
             url_for("feeds.theme", slug=theme.slug, _external=True),
-            theme.description or _("Les webinaires du thème %(theme)s.", theme=theme.label),
+            seeded(theme.description) or _("Les webinaires du thème %(theme)s.", theme=seeded(theme.label)),
         )
     webinars = list(db.session.scalars(query))
     feed.updated(max((_aware(w.updated_at) for w in webinars), default=EPOCH))
@@ -77,7 +77,7 @@ def webinars_feed(theme_slug: str | None = None) -> bytes:
         entry.updated(_aware(webinar.updated_at))
         entry.summary(webinar.question or webinar.description or webinar.title)
         for theme in webinar.themes:
-            entry.category(term=theme.slug, label=theme.label)
+            entry.category(term=theme.slug, label=seeded(theme.label))
     return feed.atom_str(pretty=True)
 
 

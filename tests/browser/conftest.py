@@ -80,7 +80,8 @@ def serve(app):
 
 def open_context(browser, base_url: str, **options):
     """A browser context on ``base_url`` that records every request leaving it."""
-    context = browser.new_context(base_url=base_url, locale="fr-FR", **options)
+    options.setdefault("locale", "fr-FR")  # the interface's reference language, whatever the machine's
+    context = browser.new_context(base_url=base_url, **options)
     context.outside = []
     context.on("request", lambda request: context.outside.append(request.url) if not request.url.startswith(base_url) and not request.url.startswith("data:") else None)
     return context
