@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 
 from media_meta.errors import MediaProbeError
 from media_meta.probe import MediaInfo, probe
@@ -41,7 +41,8 @@ def attach_upload(webinar: Webinar, upload: HashingFile | None, user=None) -> Me
     before = webinar.media_src if webinar.media_kind == "file" else None
     webinar.media_kind, webinar.media_src, webinar.media_type = "file", name, info.media_type
     webinar.duration_ms = info.duration_ms
-    details = f"{info.describe()}, {file_size(upload.size)}" + (f" (avant : {before})" if before else "")
+    with force_locale("fr"):  # the audit log is kept in French, whoever reads the admin in English
+        details = f"{info.describe()}, {file_size(upload.size)}" + (f" (avant : {before})" if before else "")
     audit.record("webinar.media", "webinar", webinar.id, webinar.title, details, user=user)
     db.session.commit()
     return info
