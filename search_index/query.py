@@ -152,10 +152,15 @@ class SearchResult:
 # -- parsing --------------------------------------------------------------------------------
 
 
+def clean_text(text: str | None) -> str:
+    """What a person typed without control characters (never meant, and not allowed in XML feeds)."""
+    return _CONTROL.sub(" ", text or "").strip()
+
+
 def parse_query(text: str, synonyms: Thesaurus | None = None, lang: Language = FRENCH) -> ParsedQuery:  # noqa: C901 (README, Layout: the exceptions)
     """Turn what a person typed into a Whoosh query over one language's fields; never raises."""
     notices: list[str] = []
-    text = _CONTROL.sub(" ", text or "")
+    text = clean_text(text)
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         notices.append(_("Votre recherche a été raccourcie à %(max)s caractères.", max=MAX_QUERY_CHARS))

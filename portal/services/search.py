@@ -21,7 +21,7 @@ from portal.services.synonyms import search_groups as synonym_groups
 from portal.services.transcripts import CueLine, active_cues
 from portal.services.webinars import find_published
 from search_index.analysis import language
-from search_index.query import SearchRequest, SearchResult, highlight, match_spans, search, search_within
+from search_index.query import SearchRequest, SearchResult, clean_text, highlight, match_spans, search, search_within
 from search_index.store import IndexUnavailable
 
 SORTS = ("relevance", "date")
@@ -72,7 +72,7 @@ class SearchPage:
 
 def run_search(args, *, within: Webinar | None = None) -> SearchPage:
     """Parse the request arguments (never trusting them), search, and load what the page shows."""
-    text = (args.get("q") or "").strip()
+    text = clean_text(args.get("q"))
     page = SearchPage(query=text, sort=args.get("sort") if args.get("sort") in SORTS else "relevance")
     themes = {t.slug: t for t in db.session.scalars(select(Theme))}
     theme = args.get("theme") or None
@@ -236,7 +236,7 @@ class WithinPage:
 
 def search_webinar(webinar: Webinar, text: str, cues: list[CueLine] | None = None) -> WithinPage:
     """Search one webinar's active transcript (in its own language, synonyms applied); never raises."""
-    text = (text or "").strip()
+    text = clean_text(text)
     page = WithinPage(query=text, language=webinar.language or "fr")
     if not text:
         return page

@@ -56,9 +56,9 @@ def test_an_admin_uploads_a_recording_sees_its_progress_and_it_plays_on_the_publ
         try:
             value = page.evaluate("document.querySelector('.upload-progress progress') && document.querySelector('.upload-progress progress').value")
             seen.append((value, page.locator("#media-progress-text").inner_text()))
-        except Exception:  # the page moved on once the upload was done
-            break
-        if "Nouvel enregistrement en ligne" in page.content():
+            if "Nouvel enregistrement en ligne" in page.content():
+                break
+        except Exception:  # the page moved on once the upload was done (it may be navigating right now)
             break
         page.wait_for_timeout(50)
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})

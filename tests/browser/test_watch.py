@@ -51,6 +51,18 @@ def click_text(page, position: int) -> None:
     page.locator(f"#cue-{position} .cue-text").click(position={"x": 12, "y": 8})
 
 
+def steady_box(page, selector: str) -> dict:
+    """The element's box once the panel has stopped scrolling (it follows the player smoothly)."""
+    box = page.locator(selector).bounding_box()
+    for _ in range(40):
+        page.wait_for_timeout(50)
+        again = page.locator(selector).bounding_box()
+        if again == box:
+            return box
+        box = again
+    raise AssertionError(f"{selector} kept moving: {box}")
+
+
 def expected_hits(*needles: str) -> int:
     return sum(1 for i in range(CUES) if any(n in cue_text(i) for n in needles))
 
@@ -120,7 +132,8 @@ def test_clicking_the_text_of_a_line_seeks_to_its_start_and_a_drag_selects(long_
     long_page.evaluate(f"{PLAYER}.pause()")
     # a drag over the words selects them and does not seek
     before = long_page.evaluate(f"{PLAYER}.currentTime")
-    text = long_page.locator("#cue-603 .cue-text").bounding_box()
+    long_page.evaluate("document.querySelector('#cue-603').scrollIntoView({block: 'center'})")  # in sight, not under the player
+    text = steady_box(long_page, "#cue-603 .cue-text")
     long_page.mouse.move(text["x"] + 2, text["y"] + 6)
     long_page.mouse.down()
     long_page.mouse.move(text["x"] + 80, text["y"] + 8, steps=5)

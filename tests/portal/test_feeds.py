@@ -111,6 +111,12 @@ def test_search_feed_escapes_the_words_typed(demo_client):
     assert root.findtext(f"{ATOM}title").startswith("« <script>algorithme »")  # the text, escaped in the XML
 
 
+def test_search_feed_with_control_characters_in_the_words_is_still_a_feed(demo_client):
+    root = _parse(demo_client.get("/search.atom?q=%00algorithme%1F&theme=%00"))
+    assert "\x00" not in root.findtext(f"{ATOM}title")
+    assert root.findtext(f"{ATOM}title").startswith("« algorithme »")
+
+
 def test_pages_announce_their_feeds(demo_client):
     home = demo_client.get("/").get_data(as_text=True)
     assert 'type="application/atom+xml"' in home and 'href="/webinars.atom"' in home
