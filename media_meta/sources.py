@@ -11,7 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 from media_meta.errors import MediaSourceError
 from media_meta.i18n import _
 
-MEDIA_KINDS = ("file", "url", "youtube", "peertube", "vimeo")
+HOSTED_KINDS = ("youtube", "peertube", "vimeo")  # played in the host's embedded player
+PLAYED_KINDS = ("file", "url")  # played by the page's own <audio>/<video>
+MEDIA_KINDS = (*PLAYED_KINDS, *HOSTED_KINDS)
 MEDIA_TYPES = {
     ".opus": "audio/ogg",
     ".ogg": "audio/ogg",

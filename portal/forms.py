@@ -18,6 +18,19 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from media_meta.sources import MEDIA_KINDS
+from portal.models import ROLES
+
+# The labels of the roles and media kinds the models and media_meta define (a KeyError here when one is added without its label).
+ROLE_LABELS = {"trainer": _l("Formateur·rice"), "admin": _l("Administrateur·rice")}
+MEDIA_KIND_LABELS = {
+    "file": _l("fichier déjà importé"),
+    "url": _l("adresse directe (audio ou vidéo)"),
+    "youtube": "YouTube",
+    "peertube": "PeerTube",
+    "vimeo": "Vimeo",
+}
+
 REQUIRED = _l("Ce champ est obligatoire.")
 SLUG_MESSAGE = _l("Uniquement des minuscules, des chiffres et des tirets (ex. session-5-moderation).")
 
@@ -63,7 +76,7 @@ class ResetForm(NewPasswordMixin, FlaskForm):
 
 class UserCreateForm(NewPasswordMixin, FlaskForm):
     email = StringField(_l("Adresse e-mail"), validators=[DataRequired(REQUIRED), Email(_l("Adresse e-mail invalide.")), Length(max=254)])
-    role = SelectField(_l("Rôle"), choices=choices(("trainer", _l("Formateur·rice")), ("admin", _l("Administrateur·rice"))))
+    role = SelectField(_l("Rôle"), choices=choices(*((role, ROLE_LABELS[role]) for role in ROLES)))
 
 
 class WebinarForm(FlaskForm):
@@ -91,9 +104,8 @@ class WebinarForm(FlaskForm):
     speakers_note = TextAreaField(_l("Note sur les intervenant·es"), validators=[Optional(), Length(max=2000)])
     media_kind = SelectField(
         _l("Type de média"),
-        choices=choices(("", _l("aucun pour l'instant")), ("file", _l("fichier déjà importé")), ("url", _l("adresse directe (audio ou vidéo)")),
-                        ("youtube", "YouTube"), ("peertube", "PeerTube"), ("vimeo", "Vimeo")),
-    )  # fmt: skip
+        choices=choices(("", _l("aucun pour l'instant")), *((kind, MEDIA_KIND_LABELS[kind]) for kind in MEDIA_KINDS)),
+    )
     media_src = StringField(_l("Adresse ou identifiant du média"), validators=[Optional(), Length(max=1000)])
     chapters = TextAreaField(
         _l("Chapitres"),

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from babel import dates
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS
 from babel.support import Translations
-from flask import Flask, Response, g, has_request_context, request
-from flask_babel import Babel, format_decimal, format_number, get_locale, gettext
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask_babel import Babel, format_datetime, format_decimal, format_number, get_locale, gettext
 from markupsafe import Markup
 
 import media_meta.i18n
@@ -57,8 +57,8 @@ def init_app(app: Flask) -> None:
     search_index.i18n.install(gettext)
     # {% trans %} blocks are written across lines like the HTML around them: their whitespace is collapsed.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.jinja_env.globals.update(language=language, languages=LANGUAGES, js_catalogue=js_catalogue)
-    app.jinja_env.filters.update(long_date=long_date, seeded=seeded, number=format_number, decimal=format_decimal)
+    app.jinja_env.globals.update(language=language, languages=LANGUAGES, js_catalogue=js_catalogue, display_zone=display_zone)
+    app.jinja_env.filters.update(long_date=long_date, local_time=local_time, seeded=seeded, number=format_number, decimal=format_decimal)
 
     @app.after_request
     def _vary(response: Response) -> Response:
@@ -88,6 +88,24 @@ def long_date(value: datetime, with_time: bool = True) -> str:
     if not with_time:
         return day
     return gettext("%(date)s à %(time)s", date=day, time=dates.format_time(value, "short", tzinfo=value.tzinfo, locale=locale))
+
+
+def display_zone() -> str:
+    """The zone the portal shows its own events in (``DEFAULT_TIMEZONE``), by its name: ``Europe/Paris``."""
+    return str(current_app.config["DEFAULT_TIMEZONE"])
+
+
+def local_time(value: datetime | None, with_zone: bool = True) -> str:
+    """When something happened in the portal (an upload, a report, an audit entry), in the configured zone
+    and saying which: ``3 déc. 2026, 17:05:09 (Europe/Paris)``. Stored times without a zone are UTC.
+
+    A webinar's own schedule is :func:`long_date`'s, in the webinar's zone."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    shown = format_datetime(value, "medium")
+    return gettext("%(time)s (%(zone)s)", time=shown, zone=display_zone()) if with_zone else shown
 
 
 _js_catalogues: dict[str, tuple[float, str]] = {}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import current_app, g, url_for
+from flask import current_app, g, request, url_for
 
 from media_meta.errors import MediaSourceError
-from media_meta.sources import embed_url, external_watch_url, parse_media_source
+from media_meta.sources import HOSTED_KINDS, embed_url, external_watch_url, parse_media_source
 from media_meta.timecodes import seconds_param
 
 
@@ -52,7 +52,7 @@ def transcript_url(slug: str, fmt: str = "vtt") -> str:
 
 def external_player(webinar, start_ms: int = 0, end_ms: int | None = None) -> dict | None:
     """The iframe and plain links of a YouTube, PeerTube or Vimeo recording; allows its host in the page's CSP."""
-    if webinar.media_kind not in ("youtube", "peertube", "vimeo") or not webinar.media_src:
+    if webinar.media_kind not in HOSTED_KINDS or not webinar.media_src:
         return None
     try:
         source = parse_media_source(webinar.media_kind, webinar.media_src)
@@ -63,3 +63,27 @@ def external_player(webinar, start_ms: int = 0, end_ms: int | None = None) -> di
     if parts.scheme and parts.netloc:
         g.csp_frame_src = f"{parts.scheme}://{parts.netloc}"
     return {"kind": source.kind, "embed_src": src, "external_url": external_watch_url(source, start_ms)}
+
+
+# -- where a redirect may go (no open redirects) -------------------------------------------
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path of this portal: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or len(target) > 2000:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target:
+        return None
+    if any(ord(ch) < 32 for ch in target):
+        return None
+    return target
+
+
+def same_site(url: str | None) -> bool:
+    """An absolute URL of this portal (a ``Referer`` worth going back to)."""
+    if not url:
+        return False
+    root = request.host_url.rstrip("/")
+    return url.startswith(root + "/") and safe_next(url[len(root):]) is not None

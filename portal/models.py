@@ -26,8 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 
 THEME_SLUGS = ("algorithms", "law", "investigations", "litigation")
-ROLES = ("admin", "trainer")
-MEDIA_KINDS = ("file", "url", "youtube", "peertube", "vimeo")
+ROLES = ("trainer", "admin")  # the only definition of the roles; the first is the default of a new account
 
 
 def utcnow() -> datetime:

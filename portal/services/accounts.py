@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.extensions import db
-from portal.models import LoginAttempt, PasswordReset, SignIn, User, utcnow
+from portal.models import ROLES, LoginAttempt, PasswordReset, SignIn, User, utcnow
 from portal.services import audit
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,8 @@ def create_user(email: str, password: str, role: str) -> User:
     email = normalise_email(email)
     if "@" not in email or len(email) > 254 or " " in email:
         raise AccountError(_("Adresse e-mail invalide."))
-    if role not in ("admin", "trainer"):
-        raise AccountError(_("Rôle inconnu : admin ou trainer."))
+    if role not in ROLES:
+        raise AccountError(_("Rôle inconnu : choisissez parmi %(roles)s.", roles=", ".join(ROLES)))
     if db.session.scalar(select(User).filter_by(email=email)):
         raise AccountError(_("Un compte existe déjà pour %(email)s.", email=email))
     user = User(email=email, password_hash=hash_password(password, email), role=role)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from media_meta.clips import ClipError, new_code, normalise_code, validate_segment
 from media_meta.errors import TimecodeError
@@ -124,7 +124,20 @@ def create_clip(user: User, webinar: Webinar, start_ms: int, end_ms: int, title:
 
 
 def can_edit(user, owned) -> bool:
+    """The one ownership rule: a clip or collection is edited by its author and by admins."""
     return bool(user and user.is_authenticated and (user.is_admin or owned.user_id == user.id))
+
+
+def _editable_by(model: type[Clip] | type[Collection], user: User):
+    """:func:`can_edit` as a SQL condition, for lists."""
+    return true() if user.is_admin else model.user_id == user.id
+
+
+def library_of(user: User) -> tuple[list[Clip], list[Collection]]:
+    """The clips and collections this person can edit (an admin: everyone's), newest first, trash left out."""
+    clips = select(Clip).where(Clip.deleted_at.is_(None), _editable_by(Clip, user)).order_by(Clip.created_at.desc())
+    collections = select(Collection).where(Collection.deleted_at.is_(None), _editable_by(Collection, user)).order_by(Collection.updated_at.desc())
+    return list(db.session.scalars(clips)), list(db.session.scalars(collections))
 
 
 def update_clip(user: User, clip: Clip, start_ms: int, end_ms: int, title: str, note: str) -> Clip:
@@ -178,9 +191,7 @@ def trash_of(user: User) -> tuple[list[Clip], list[Collection]]:
     empty_trash()
     found = []
     for model in (Clip, Collection):
-        query = select(model).where(model.deleted_at.is_not(None)).order_by(model.deleted_at.desc())
-        if not user.is_admin:
-            query = query.where(model.user_id == user.id)
+        query = select(model).where(model.deleted_at.is_not(None), _editable_by(model, user)).order_by(model.deleted_at.desc())
         found.append(list(db.session.scalars(query)))
     return found[0], found[1]
 

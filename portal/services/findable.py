@@ -11,6 +11,8 @@ from datetime import datetime
 from flask import url_for
 from sqlalchemy import select
 
+from media_meta.sources import PLAYED_KINDS, media_type_for
+
 from portal import links
 from portal.extensions import db
 from portal.models import Clip, Resource, Webinar
@@ -32,9 +34,8 @@ def _seconds(ms: int) -> int | float:
 
 
 def _media_type(webinar: Webinar) -> str:
-    extension = (webinar.media_src or "").lower().rsplit(".", 1)[-1]
-    audio = (webinar.media_type or "").startswith("audio/") or extension in {"opus", "ogg", "mp3", "m4a", "wav", "flac"}
-    return "AudioObject" if webinar.media_kind in ("file", "url") and audio else "VideoObject"
+    media_type = webinar.media_type or media_type_for(webinar.media_src or "") or ""
+    return "AudioObject" if webinar.media_kind in PLAYED_KINDS and media_type.startswith("audio/") else "VideoObject"
 
 
 def webinar_data(webinar: Webinar, cues) -> dict:

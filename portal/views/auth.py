@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -12,24 +11,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db
+from portal.links import safe_next
 from portal.forms import ActionForm, LoginForm, PasswordChangeForm, ResetForm
 from portal.services import accounts, audit
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a path of this portal: no scheme, no host, no protocol-relative or backslash tricks."""
-    if not target or len(target) > 2000:
-        return None
-    target = target.strip()
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target:
-        return None
-    if any(ord(ch) < 32 for ch in target):
-        return None
-    return target
 
 
 def home_for(user) -> str:

@@ -11,14 +11,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import escape
-from sqlalchemy import select
 
 from media_meta.clips import ClipError
 from media_meta.errors import TimecodeError
 from media_meta.timecodes import parse_timecode
 from portal import links
 from portal.errors import json_error
-from portal.extensions import db
 from portal.forms import ActionForm
 from portal.models import Clip, Collection, Webinar
 from portal.params import bounded_int
@@ -111,18 +109,12 @@ def _my_collection(code: str) -> Collection | None:
 @bp.get("/clips")
 @login_required
 def my_clips():
-    query = select(Clip).where(Clip.deleted_at.is_(None)).order_by(Clip.created_at.desc())
-    if not current_user.is_admin:
-        query = query.where(Clip.user_id == current_user.id)
-    mine = list(db.session.scalars(query))
-    collections_query = select(Collection).where(Collection.deleted_at.is_(None)).order_by(Collection.updated_at.desc())
-    if not current_user.is_admin:
-        collections_query = collections_query.where(Collection.user_id == current_user.id)
+    mine, collections = service.library_of(current_user)
     trashed_clips, trashed_collections = service.trash_of(current_user)
     return render_template(
         "clips/mine.html",
         clips=mine,
-        collections=list(db.session.scalars(collections_query)),
+        collections=collections,
         in_trash=len(trashed_clips) + len(trashed_collections),
         action=ActionForm(),
     )

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 
 from portal.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
-from portal.views.auth import safe_next
+from portal.links import safe_next
 
 bp = Blueprint("language", __name__)
 

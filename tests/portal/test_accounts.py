@@ -186,6 +186,21 @@ def test_admin_creates_an_account_with_french_field_errors(admin_client, app):
         assert user.role == "trainer" and user.password_hash.startswith("scrypt:")
 
 
+def test_the_roles_offered_are_the_roles_the_accounts_accept(admin_client, app, runner):
+    import re
+
+    from portal.models import ROLES
+    from portal.services.accounts import AccountError, create_user
+
+    page = admin_client.get("/admin/users").get_data(as_text=True)
+    offered = re.findall(r'<option[^>]*value="([a-z]+)"', page[page.index('name="role"'):page.index("</select>", page.index('name="role"'))])
+    assert tuple(offered) == ROLES
+    with app.test_request_context("/"), pytest.raises(AccountError, match="Rôle inconnu : choisissez parmi trainer, admin."):
+        create_user("x@example.org", "violet mountain quietly sings", "owner")
+    result = runner.invoke(args=["create-user", "y@example.org", "--role", "owner"], input="violet mountain quietly sings\nviolet mountain quietly sings\n")
+    assert result.exit_code != 0 and "trainer" in result.output and "admin" in result.output
+
+
 def test_reset_link_works_once(admin_client, app):
     _make_user(app, "t@example.org", "violet mountain quietly sings", "trainer")
     with app.app_context():

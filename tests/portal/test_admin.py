@@ -83,6 +83,15 @@ WEBINAR_FORM = {
 }
 
 
+def test_the_media_kinds_offered_are_the_kinds_media_meta_knows(admin_client):
+    from media_meta.sources import MEDIA_KINDS
+
+    page = admin_client.get("/admin/webinars/new").get_data(as_text=True)
+    select_html = page[page.index('name="media_kind"'):]
+    offered = re.findall(r'<option[^>]*value="([a-z]*)"', select_html[: select_html.index("</select>")])
+    assert tuple(offered) == ("", *MEDIA_KINDS)
+
+
 def test_create_webinar_errors_are_in_french_and_keep_what_was_typed(admin_client, app):
     token = csrf_token(admin_client, "/admin/webinars/new")
     bad = dict(WEBINAR_FORM, slug="Pas Bon", starts_at="demain", media_src="https://example.org/x", csrf_token=token)

@@ -195,6 +195,51 @@ def test_dates_and_numbers_follow_the_language(app, client, make_webinar):
     assert re.search(r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \w+ \d+, \d{4}", english)
 
 
+def test_the_portals_own_times_are_shown_in_the_configured_zone_saying_which(tmp_path):
+    from datetime import datetime, timezone
+
+    from portal.i18n import local_time
+    from tests.conftest import _make_app, close_app
+
+    app = _make_app(tmp_path, DEFAULT_TIMEZONE="America/Montreal")
+    try:
+        stored = datetime(2026, 12, 3, 17, 5, 9)  # the database keeps UTC without a zone
+        with app.test_request_context("/"):
+            assert local_time(stored) == "3 déc. 2026, 12:05:09 (America/Montreal)"
+            assert local_time(stored.replace(tzinfo=timezone.utc), with_zone=False) == "3 déc. 2026, 12:05:09"
+            assert local_time(None) == ""
+        with app.test_request_context("/", headers=ENGLISH):
+            assert local_time(stored) == "Dec 3, 2026, 12:05:09\u202fPM (America/Montreal)"
+    finally:
+        close_app(app)
+
+
+def test_admin_pages_show_the_audit_and_the_uploads_in_the_configured_zone(demo_app, demo_admin):
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import AuditEvent, Transcript
+
+    with demo_app.app_context():
+        event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        uploaded = db.session.scalars(select(Transcript)).first()
+        event_at, upload_at, webinar_id = event.at, uploaded.uploaded_at, uploaded.webinar_id
+    paris = ZoneInfo("Europe/Paris")
+
+    def shown(value) -> str:
+        local = (value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))).astimezone(paris)
+        return local.strftime("%H:%M:%S")
+
+    audit = demo_admin.get("/admin/audit").get_data(as_text=True)
+    assert "Quand (Europe/Paris)" in audit and shown(event_at) in audit
+    transcripts = demo_admin.get(f"/admin/webinars/{webinar_id}/transcripts").get_data(as_text=True)
+    assert f"{shown(upload_at)} (Europe/Paris)" in transcripts
+    operations = demo_admin.get("/admin/operations").get_data(as_text=True)
+    assert "UTC" not in operations and "(Europe/Paris)" in operations
+
+
 def test_a_transcript_error_is_explained_in_english(demo_admin):
     from io import BytesIO
 

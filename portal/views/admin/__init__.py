@@ -6,7 +6,7 @@ before any view runs).
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort
 from flask_babel import gettext as _
 
 from portal.auth import admins_only
@@ -22,15 +22,6 @@ def webinar_or_404(webinar_id: int) -> Webinar:
     if webinar is None:
         abort(404, _("Ce webinaire n'existe pas (ou plus)."))
     return webinar
-
-
-def same_site(url: str | None) -> bool:
-    from portal.views.auth import safe_next
-
-    if not url:
-        return False
-    root = request.host_url.rstrip("/")
-    return url.startswith(root + "/") and safe_next(url[len(root):]) is not None
 
 
 # The feature modules add their routes to ``bp`` (imported last: they import it).

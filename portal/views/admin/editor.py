@@ -6,6 +6,7 @@ from flask import Blueprint, flash, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from media_meta.sources import PLAYED_KINDS
 from portal import links
 from portal.auth import admins_only
 from portal.services import transcript_editing as service
@@ -31,7 +32,7 @@ def editor(webinar_id: int):
         "preview_url": url_for("transcript_editor.preview", webinar_id=webinar.id),
         "save_url": url_for("transcript_editor.save", webinar_id=webinar.id),
     }
-    media = links.media_url(webinar) if webinar.media_kind in ("file", "url") else None
+    media = links.media_url(webinar) if webinar.media_kind in PLAYED_KINDS else None
     return render_template("admin/editor.html", webinar=webinar, transcript=transcript, too_long=too_long, data=data, media=media)
 
 

@@ -14,7 +14,8 @@ from portal.forms import (
 )
 from portal.models import Theme, Webinar
 from portal.services.webinars import WebinarData, WebinarFormError, delete_webinar, form_values, save_webinar, set_published
-from portal.views.admin import bp, same_site, webinar_or_404
+from portal.links import same_site
+from portal.views.admin import bp, webinar_or_404
 
 
 @bp.get("/")
