@@ -19,6 +19,20 @@ def stored_name(sha256_hex: str, extension: str) -> str:
     return name
 
 
+def display_name(uploaded: str | None, fallback: str) -> str:
+    """The name an uploader gave a file, kept to show it: its last part only, printable, 255 characters at
+    most; never used to build a path."""
+    name = (uploaded or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = "".join(ch for ch in name if ch.isprintable())[:255].strip()
+    return name or fallback
+
+
+def download_name(name: str | None, fallback: str) -> str:
+    """A file name safe in a ``Content-Disposition`` header: ASCII letters, digits, ``._-``, others as ``_``."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", display_name(name, "")).strip("._")
+    return safe or fallback
+
+
 def file_size(size: int | float) -> str:
     """A size in bytes as people read it: ``850 Ko``, ``1,5 Mo``, ``20 Mo``, ``4 Go`` (binary units; in
     English ``1.5 MB``: the unit and the decimal mark come from the translation)."""

@@ -332,9 +332,11 @@ class IndexStore:
         ix = self.open(generation)
         try:
             searcher = ix.searcher(weighting=WEIGHTING)
-        except Exception as err:
+        except Exception as err:  # a segment's files damaged: its reader opened some of them before failing
             self._mark_damaged(generation)
-            raise IndexUnavailable(_("l'index est illisible (%(error)s).", error=type(err).__name__), "corrupt") from err
+            name = type(err).__name__
+            _release(err)
+            raise IndexUnavailable(_("l'index est illisible (%(error)s).", error=name), "corrupt") from None
         searcher._portal_generation = generation
         self._hold(generation)
         return searcher

@@ -15,9 +15,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from media_meta.stored import stored_name
+from media_meta.stored import display_name, file_size, stored_name
 from media_meta.timecodes import format_clock
-from media_meta.stored import file_size
 from portal.extensions import db
 from portal.models import RESOURCE_KINDS, Resource, ResourceLink, Theme, Webinar
 from portal.services import audit, units
@@ -176,7 +175,7 @@ def save_resource(resource: Resource | None, data: ResourceData, upload: tuple[b
             "file_name": store_file(raw, file_type),
             "file_type": file_type.mimetype,
             "file_size": len(raw),
-            "original_filename": Path(filename.replace("\\", "/")).name[:255] or "fichier",
+            "original_filename": display_name(filename, "fichier"),
             "text": pdf_text(raw) if file_type is PDF else "",
         }
     has_file = bool(file_fields) or (resource is not None and resource.file_name)

@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from media_meta.diff import TranscriptDiff, diff_cues
 from media_meta.cues import CueData, ParsedTranscript
 from media_meta.export import to_vtt
+from media_meta.stored import display_name
 from media_meta.vtt import parse_transcript
 from portal.extensions import db
 from portal.models import Cue, PendingUpload, Transcript, User, Webinar
@@ -75,7 +76,7 @@ def ingest_transcript(
         language=webinar.language,
         version=(last or 0) + 1,
         format=parsed.format,
-        original_filename=_safe_display_name(filename),
+        original_filename=display_name(filename, "transcription"),
         raw=raw,
         sha256=sha,
         size_bytes=len(raw),
@@ -225,12 +226,6 @@ def cue_at(cues: list[CueLine], ms: int) -> CueLine | None:
     return cues[index] if index >= 0 else None
 
 
-def _safe_display_name(filename: str) -> str:
-    # Kept for display and download only; never used to build a path.
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "transcription"
-    return "".join(ch for ch in name if ch.isprintable())[:255]
-
-
 # -- the admin upload: check, preview, confirm ----------------------------------------------------
 
 PENDING_LIFETIME_S = 24 * 3600
@@ -243,7 +238,7 @@ def stage_upload(webinar: Webinar, raw: bytes, filename: str, user: User) -> tup
     db.session.execute(delete(PendingUpload).where(PendingUpload.created_at < cutoff))
     token = secrets.token_urlsafe(24)
     db.session.add(
-        PendingUpload(token=token, webinar_id=webinar.id, user_id=user.id, original_filename=_safe_display_name(filename), raw=raw)
+        PendingUpload(token=token, webinar_id=webinar.id, user_id=user.id, original_filename=display_name(filename, "transcription"), raw=raw)
     )
     db.session.commit()
     return token, parsed

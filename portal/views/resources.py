@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from media_meta.stored import download_name
 from portal.extensions import db
 from portal.models import RESOURCE_KINDS, Resource, Theme
 from portal.services import resources as service
@@ -66,7 +65,7 @@ def resource_file(resource_id: int):
     if path is None:
         abort(404, _("Cette ressource n'a pas de fichier."))
     # The stored name comes from the content hash; the download name is cleaned for the header.
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", resource.original_filename or "ressource").strip("._") or "ressource"
+    safe = download_name(resource.original_filename, "ressource")
     response: Response = send_file(path, mimetype=resource.file_type or "application/octet-stream", as_attachment=True, download_name=safe, conditional=True)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -64,7 +64,7 @@ def test_marks_count_in_utf16_units_as_javascript_does(app, make_webinar):
 def test_any_query_in_a_webinar_gets_an_answer(demo_client, q):
     status, data = within(demo_client, q=q)
     assert status == 200 and data["total"] == len(data["hits"])
-    if q.strip() and data["total"] == 0:
+    if q.strip("\x00 ") and data["total"] == 0:  # control characters are dropped: "\x00" is an empty search
         assert data["notices"] or data["suggestion"] is not None or q == "zorglub" or q == "<script>"
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from media_meta.errors import TranscriptError
+from media_meta.stored import download_name
 from portal.extensions import db
 from portal.forms import (
     ActionForm,
@@ -124,8 +125,8 @@ def transcript_download(transcript_id: int):
     if transcript is None:
         abort(404)
     response = Response(transcript.raw, mimetype="application/octet-stream")
-    ascii_name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in transcript.original_filename) or "transcription"
-    response.headers["Content-Disposition"] = f'attachment; filename="v{transcript.version}-{ascii_name}"'
+    name = download_name(transcript.original_filename, "transcription.vtt")
+    response.headers["Content-Disposition"] = f'attachment; filename="v{transcript.version}-{name}"'
     response.headers["X-Checksum-SHA256"] = transcript.sha256
     return response
 
