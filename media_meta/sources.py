@@ -41,10 +41,6 @@ class MediaSource:
     host: str | None = None  # PeerTube instance
 
     @property
-    def is_audio(self) -> bool:
-        return bool(self.media_type and self.media_type.startswith("audio/"))
-
-    @property
     def stored(self) -> str:
         """What the database keeps: the id, address or file name; for PeerTube its canonical watch address."""
         return f"https://{self.host}/w/{self.src}" if self.kind == "peertube" else self.src

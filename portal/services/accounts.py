@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -227,10 +227,6 @@ def clear_failures(email: str, address: str | None = None) -> None:
     """After the right password: this account's counters start again (the address's own count stays)."""
     keys = [_account_key(email)] + ([_pair_key(email, address)] if address else [])
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.key.in_(keys)))
-
-
-def failure_count(key: str) -> int:
-    return db.session.scalar(select(func.count()).select_from(LoginAttempt).where(LoginAttempt.key == key)) or 0
 
 
 def check_password_attempt(user: User, password: str, address: str) -> tuple[bool, int]:

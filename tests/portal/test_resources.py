@@ -60,6 +60,13 @@ def test_size_limit(app):
         check_file(make_pdf("x" * 200), "gros.pdf")
 
 
+def test_the_size_message_reads_as_french_writes_sizes(app):
+    app.config["MAX_RESOURCE_BYTES"] = 20 * 1024 * 1024
+    with app.test_request_context("/"), pytest.raises(ResourceError) as refused:
+        check_file(b"%PDF-1.7" + b"x" * (25 * 1024 * 1024 + 600 * 1024), "gros.pdf")
+    assert str(refused.value) == "Le fichier pèse 25,6\u00a0Mo ; 20\u00a0Mo au plus."
+
+
 def test_sniff_knows_nothing_else():
     assert sniff(b"GIF89a") is None and sniff(b"%PDF-1.7") is not None
 
