@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app portal
 
-.PHONY: setup db run test lint demo-media bench clean messages
+.PHONY: setup db run test test-pythons lint demo-media bench clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: lint
 	scripts/test-prerequisites $(BIN)/python
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The whole suite under Python 3.12 and 3.13 as well (each in .venv-3.X; a missing one is skipped).
+test-pythons: setup
+	scripts/test-prerequisites $(BIN)/python
+	scripts/other-pythons $(PYTEST_ARGS)
+
 # Style, likely bugs and complexity (pyproject.toml [tool.ruff]), and the libraries' types ([tool.mypy]);
 # `make test` runs it first.
 lint: setup
@@ -44,7 +49,7 @@ demo-media: setup
 	$(BIN)/python demo/build_demo.py
 
 clean:
-	rm -rf $(VENV) instance
+	rm -rf $(VENV) .venv-3.* instance
 
 bench: setup
 	$(BIN)/python bench/page_budget.py
