@@ -21,7 +21,9 @@ from portal.services.synonyms import search_groups as synonym_groups
 from portal.services.transcripts import CueLine, active_cues
 from portal.services.webinars import find_published
 from search_index.analysis import language
-from search_index.query import SearchRequest, SearchResult, clean_text, highlight, match_spans, search, search_within
+from search_index.highlighting import highlight, match_spans
+from search_index.parsing import clean_text
+from search_index.query import SearchRequest, SearchResult, search, search_within
 from search_index.store import IndexUnavailable
 
 SORTS = ("relevance", "date")

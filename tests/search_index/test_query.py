@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search_index.query import MAX_QUERY_CHARS, highlight, parse_query
+from search_index.highlighting import highlight
+from search_index.parsing import MAX_QUERY_CHARS, parse_query
 
 
 @pytest.mark.parametrize(
@@ -179,9 +180,10 @@ def test_webinar_order_and_pages_follow_the_best_hit_of_each_webinar(new_store, 
     store.rebuild(webinars)
 
     with store.searching() as searcher:
-        from search_index.query import _searcher_cache, parse_query
+        from search_index.columns import searcher_cache
+        from search_index.parsing import parse_query
 
-        cache = _searcher_cache(searcher)
+        cache = searcher_cache(searcher)
         full = ranked(match_scores(searcher, parse_query("plainte").query))
         expected = list(dict.fromkeys(cache.owner[d] for _, d in full if cache.owner[d] > 0 and (speaker is None or cache.key[d][1] == speaker)))
     assert len(full) > 2000 and len(expected) == (13 if speaker else 40)
@@ -353,7 +355,7 @@ def test_search_within_says_why_nothing_is_searched_and_suggests_a_word(new_stor
 
 
 def test_match_spans_are_the_matched_words_offsets():
-    from search_index.query import match_spans
+    from search_index.highlighting import match_spans
 
     text = "Les plaintes, la plainte ; l'algorithme."
     spans = match_spans(text, {"plaint"}, {"algo"})
@@ -361,7 +363,8 @@ def test_match_spans_are_the_matched_words_offsets():
 
 
 def test_spelling_suggestions_are_bounded(new_store):
-    from search_index.query import MAX_SUGGESTED_WORDS, SearchRequest, search
+    from search_index.query import SearchRequest, search
+    from search_index.suggestions import MAX_SUGGESTED_WORDS
 
     store = _index(new_store(), ["harcèlement signalement algorithme plateforme modération discrimination"])
     typos = ["harcelemnt", "signalemnt", "algoritme", "plateforem", "moderaton"]

@@ -61,23 +61,23 @@ def test_close_closes_the_idle_searchers(new_store):
 
 
 def test_what_was_read_from_a_segment_serves_after_a_commit_that_kept_it(new_store):
-    from search_index.query import _searcher_cache, _segment_columns
+    from search_index.columns import searcher_cache, segment_columns
 
     store = new_store()
     big = WebinarDoc(1, "w1", "Webinaire 1", "Présentation", ("law",), 0, 1,
                      tuple(CueDoc(i, 1, 1, i * 1000, i * 1000 + 900, f"plainte numéro {i}", "Intervenante") for i in range(1, 3000)))
     store.rebuild([big])
     with store.searching() as searcher:
-        read_before = _searcher_cache(searcher).owner
+        read_before = searcher_cache(searcher).owner
     store.replace_webinar(_webinar(2, "une autre plainte"))  # a new small segment beside the big one
     with store.searching() as searcher:
         leaves = searcher.reader().leaf_readers()
         assert len(leaves) == 2
-        _searcher_cache(searcher)
-        assert _segment_columns(leaves[0][0])[0] is read_before  # not read again
+        searcher_cache(searcher)
+        assert segment_columns(leaves[0][0])[0] is read_before  # not read again
     store.rebuild([big])  # another generation: the old segment's data is let go
     with store.searching() as searcher:
-        assert _segment_columns(searcher.reader().leaf_readers()[0][0])[0] is not read_before
+        assert segment_columns(searcher.reader().leaf_readers()[0][0])[0] is not read_before
 
 
 def test_no_searcher_of_an_older_index_stays_in_the_pool(new_store):
