@@ -1,7 +1,7 @@
 """What a fresh searching process pays: time to its first search, and its resident memory.
 
 A server worker starts, opens the index and answers its first search; that search also reads
-what each document belongs to (``search_index.query``) and the field lengths the scorer needs
+what each document belongs to (``search_index.columns``) and the field lengths the scorer needs
 (``search_index.scoring``), once per segment and process. This script does exactly that in a
 new process and prints JSON: seconds to open a searcher, seconds for the first search and for
 the same search again, and the process's resident memory (``VmRSS``, with its anonymous and

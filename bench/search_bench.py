@@ -598,7 +598,9 @@ class Bench:
         from whoosh import query as Q
 
         from portal.services import indexing
-        from search_index.query import NOT_CUES, SearchRequest, parse_query, search
+        from search_index.columns import NOT_CUES
+        from search_index.parsing import parse_query
+        from search_index.query import SearchRequest, search
 
         store = indexing.get_store(app)
         client = app.test_client()

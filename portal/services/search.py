@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from portal import links, metrics
@@ -21,7 +22,9 @@ from portal.services.synonyms import search_groups as synonym_groups
 from portal.services.transcripts import CueLine, active_cues
 from portal.services.webinars import find_published
 from search_index.analysis import language
-from search_index.query import SearchRequest, SearchResult, clean_text, highlight, match_spans, search, search_within
+from search_index.highlighting import highlight, match_spans
+from search_index.parsing import clean_text
+from search_index.query import SearchRequest, SearchResult, search, search_within
 from search_index.store import IndexUnavailable
 
 SORTS = ("relevance", "date")
@@ -70,11 +73,40 @@ class SearchPage:
         return self.result.total_hits if self.result else 0
 
 
-def run_search(args, *, within: Webinar | None = None) -> SearchPage:
+Args = Mapping[str, str | None]  # the request's arguments (request.args, or a feed's few)
+
+
+def run_search(args: Args, *, within: Webinar | None = None) -> SearchPage:
     """Parse the request arguments (never trusting them), search, and load what the page shows."""
     text = clean_text(args.get("q"))
-    page = SearchPage(query=text, sort=args.get("sort") if args.get("sort") in SORTS else "relevance")
+    page = SearchPage(query=text, sort=_sort(args))
     themes = {t.slug: t for t in db.session.scalars(select(Theme))}
+    _filters(args, themes, within, page)
+    if not text:
+        return page
+    page.unavailable = ensure_index()
+    if page.unavailable:
+        return page
+    result = _searched(_request(args, text, page), page)
+    if result is None:
+        return page
+    text = _take_result(result, page)
+    _load_groups(result, text, page)
+    _load_resources(result, page)
+    _load_facets(result, themes, page)
+    if not page.groups and not page.webinar_matches and not page.resource_matches:
+        _somewhere_to_go(themes, page)
+    return page
+
+
+def _sort(args: Args) -> str:
+    """The order asked for, if it is one the search knows."""
+    sort = args.get("sort")
+    return sort if sort is not None and sort in SORTS else "relevance"
+
+
+def _filters(args: Args, themes: dict[str, Theme], within: Webinar | None, page: SearchPage) -> None:
+    """The theme, speaker and webinar filters on the page; an unknown theme or webinar is ignored with a notice."""
     theme = args.get("theme") or None
     if theme and theme not in themes:
         page.notices.append(_("Thème inconnu « %(theme)s » : filtre ignoré.", theme=theme))
@@ -87,41 +119,49 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
         if webinar is None:
             page.notices.append(_("Webinaire inconnu « %(webinar)s » : filtre ignoré.", webinar=args.get("webinar")))
     page.webinar = webinar
-    if not text:
-        return page
-    page.unavailable = ensure_index()
-    if page.unavailable:
-        return page
-    request = SearchRequest(
+
+
+def _request(args: Args, text: str, page: SearchPage) -> SearchRequest:
+    """The search to run for these words and the page's filters."""
+    return SearchRequest(
         text=text,
-        theme=theme,
+        theme=page.theme,
         speaker=page.speaker,
-        webinar_id=webinar.id if webinar else None,
+        webinar_id=page.webinar.id if page.webinar else None,
         page=bounded_int(args.get("page"), 1, 1, 10_000),
         sort=page.sort,
         correct=not args.get("exact"),  # "Rechercher plutôt « harcelemnt »": the words as typed
         synonyms=synonym_groups(),
     )
+
+
+def _searched(request: SearchRequest, page: SearchPage) -> SearchResult | None:
+    """The search's result, timed; None (and why, on the page) when the index cannot answer."""
     started = time.perf_counter()
     try:
         result = search(get_store(), request)
     except IndexUnavailable as err:
         page.unavailable = index_unavailable(err)
-        return page
-    metrics.observe_search(metrics.search_kind(text), time.perf_counter() - started)
+        return None
+    metrics.observe_search(metrics.search_kind(request.text), time.perf_counter() - started)
+    return result
+
+
+def _take_result(result: SearchResult, page: SearchPage) -> str:
+    """The result and its notices on the page; returns the words the hits' links carry (those that found them)."""
     page.result = result
     page.notices += result.notices
     page.loosened = result.loosened
     if result.corrected_from is not None:
         page.corrected_from, page.query = result.corrected_from, result.text
-        text = result.text  # the hits' links carry the words that found them
+    return result.text
 
-    # The page's webinars with their themes in one query; for the facet, only slugs and titles
-    # (a common word is said in every webinar of a large catalogue).
+
+def _load_groups(result: SearchResult, text: str, page: SearchPage) -> None:
+    """The page's webinars, with their hits and their own matches, as they are published now."""
+    # The page's webinars with their themes in one query.
     shown = {g.webinar_id for g in result.groups} | {m.webinar_id for m in result.webinar_matches}
     webinars = {w.id: w for w in db.session.scalars(_published(Webinar, shown).options(selectinload(Webinar.themes)))}
-    facet_ids = {int(w) for w in result.facets["webinars"]}
-    names = {row.id: row for row in db.session.execute(_published(WebinarName, facet_ids))} if facet_ids else {}
     for group in result.groups:
         w = webinars.get(group.webinar_id)
         if w is None:  # unpublished since it was indexed
@@ -134,6 +174,10 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
     page.webinar_matches = [
         (webinars[m.webinar_id], Markup(m.snippet_html)) for m in result.webinar_matches if m.webinar_id in webinars
     ]
+
+
+def _load_resources(result: SearchResult, page: SearchPage) -> None:
+    """The resources found, each with the published moments it is linked to."""
     found = {}
     if result.resource_matches:
         query = select(Resource).where(Resource.id.in_([m.resource_id for m in result.resource_matches]))
@@ -143,20 +187,28 @@ def run_search(args, *, within: Webinar | None = None) -> SearchPage:
         if resource is not None:
             moments = [link for link in resource.links if link.webinar.published and link.start_ms is not None]
             page.resource_matches.append((resource, Markup(match.snippet_html), moments))
+
+
+def _load_facets(result: SearchResult, themes: dict[str, Theme], page: SearchPage) -> None:
+    """The facets' themes, speakers and published webinars with their counts."""
+    # For the webinars, only slugs and titles (a common word is said in every webinar of a large catalogue).
+    facet_ids = {int(w) for w in result.facets["webinars"]}
+    names = {row.id: row for row in db.session.execute(_published(WebinarName, facet_ids))} if facet_ids else {}
     page.facet_themes = [(themes[s], n) for s, n in result.facets["themes"].items() if s in themes]
     page.facet_speakers = list(result.facets["speakers"].items())
     page.facet_webinars = [(names[int(w)], n) for w, n in result.facets["webinars"].items() if int(w) in names]
-    if not page.groups and not page.webinar_matches and not page.resource_matches:
-        # Nothing found: somewhere to go from here.
-        page.browse_themes = sorted(themes.values(), key=lambda t: t.position)
-        page.latest = list(db.session.scalars(select(Webinar).where(Webinar.published.is_(True)).order_by(Webinar.starts_at.desc()).limit(4)))
-    return page
+
+
+def _somewhere_to_go(themes: dict[str, Theme], page: SearchPage) -> None:
+    """Nothing found: the themes to browse and the latest webinars."""
+    page.browse_themes = sorted(themes.values(), key=lambda t: t.position)
+    page.latest = list(db.session.scalars(select(Webinar).where(Webinar.published.is_(True)).order_by(Webinar.starts_at.desc()).limit(4)))
 
 
 WebinarName = (Webinar.id, Webinar.slug, Webinar.title)
 
 
-def _published(what, ids: set[int]):
+def _published(what: Any, ids: set[int]) -> Select[Any]:
     """A query for some published webinars (whole, or some of their columns)."""
     columns = what if isinstance(what, tuple) else (what,)
     return select(*columns).where(Webinar.id.in_(ids), Webinar.published.is_(True))

@@ -1,80 +1,8 @@
+"""Running a search: groups, facets, pages and order across segments; exclusion; one webinar; loosening."""
+
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from search_index.query import MAX_QUERY_CHARS, highlight, parse_query
-
-
-@pytest.mark.parametrize(
-    "text",
-    ['"unclosed', "AND OR", "*", "a" * 5000, "-", "--", '""', "OR OR OR", "NOT", "(", ")", "*:*", "title:x", "\x00", "é*", "-harcèlement"],
-)
-def test_malformed_queries_never_raise(text):
-    parsed = parse_query(text)
-    assert parsed.query is not None or parsed.notices
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(max_size=200))
-def test_any_text_parses(text):
-    parsed = parse_query(text)
-    assert parsed.query is not None or parsed.notices
-
-
-def test_long_query_is_cut_with_a_notice():
-    parsed = parse_query("mot " * 2000)
-    assert any(str(MAX_QUERY_CHARS) in n for n in parsed.notices)
-
-
-def test_short_prefix_is_explained():
-    assert any("étoile" in n for n in parse_query("h*").notices)
-
-
-def test_highlight_escapes_everything_but_marks():
-    html = highlight("<script>alert(1)</script> le harcèlement & la haine", {"harcel"}, set())
-    assert html == "&lt;script&gt;alert(1)&lt;/script&gt; le <mark>harcèlement</mark> &amp; la haine"
-
-
-def test_highlight_prefix_and_window():
-    text = " ".join(["mot"] * 100 + ["discriminations"] + ["fin"] * 100)
-    html = highlight(text, set(), {"discrimin"}, window=20)
-    assert "<mark>discriminations</mark>" in html and html.startswith("… ") and html.endswith(" …")
-    assert len(html.split()) < 30
-
-
-def _index(store, texts):
-    from search_index.documents import CueDoc, WebinarDoc
-
-    cues = tuple(
-        CueDoc(i + 1, 1, 1, i * 1000, i * 1000 + 900, text, "Intervenante", texts[i + 1] if i + 1 < len(texts) else "")
-        for i, text in enumerate(texts)
-    )
-    store.rebuild([WebinarDoc(1, "w", "Titre", "Titre", ("law",), 0, 1, cues)])
-    return store
-
-
-def _starts(store, text):
-    from search_index.query import SearchRequest, search
-
-    result = search(store, SearchRequest(text=text, webinar_id=1, hits_per_page=50))
-    return sorted(h.start_ms for g in result.groups for h in g.hits)
-
-
-def test_phrases_within_and_across_cues_without_duplicates(new_store):
-    store = _index(
-        new_store(),
-        [
-            "Vous pouvez aussi porter",
-            "plainte directement auprès du procureur.",
-            "Il faut porter plainte vite.",
-            "Porter un regard, puis plainte.",
-        ],
-    )
-    assert _starts(store, '"porter plainte"') == [0, 2000]  # across cues 1-2 (at the first), and within cue 3
-    assert _starts(store, '"porter plainte directement"') == [0]  # three words across the boundary
-    assert _starts(store, '"plainte directement"') == [1000]  # within cue 2 only, not again at cue 1
-    assert _starts(store, '"plainte porter"') == []
-    assert _starts(store, "porter plainte") == [2000, 3000]  # both words in one cue, any order
+from tests.search_index.helpers import index_texts
 
 
 def _segmented_store(store):
@@ -179,9 +107,10 @@ def test_webinar_order_and_pages_follow_the_best_hit_of_each_webinar(new_store, 
     store.rebuild(webinars)
 
     with store.searching() as searcher:
-        from search_index.query import _searcher_cache, parse_query
+        from search_index.columns import searcher_cache
+        from search_index.parsing import parse_query
 
-        cache = _searcher_cache(searcher)
+        cache = searcher_cache(searcher)
         full = ranked(match_scores(searcher, parse_query("plainte").query))
         expected = list(dict.fromkeys(cache.owner[d] for _, d in full if cache.owner[d] > 0 and (speaker is None or cache.key[d][1] == speaker)))
     assert len(full) > 2000 and len(expected) == (13 if speaker else 40)
@@ -241,85 +170,6 @@ def test_exclusion_removes_every_cue_saying_the_word(new_store):
     assert found == {c.cue_id for c in cues if "juge" in c.text.split() and "preuve" not in c.text.split()}
 
 
-def test_a_phrase_of_three_words_needs_them_in_a_row_not_only_its_pairs(new_store):
-    store = _index(
-        new_store(),
-        [
-            "Il faut porter plainte vite, plainte directement.",  # both pairs, not the phrase
-            "Vous pouvez porter une plainte directement au procureur.",
-            "Rien à voir.",
-        ],
-    )
-    assert _starts(store, '"porter plainte directement"') == []  # "une" was said between: not this phrase
-    assert _starts(store, '"porter une plainte directement"') == [1000]
-    assert _starts(store, '"une plainte directement au procureur"') == [1000]
-    assert _starts(store, '"porter plainte vite"') == [0]
-
-
-def test_a_quoted_phrase_keeps_its_small_words(new_store):
-    store = _index(
-        new_store(),
-        [
-            "Le harcèlement en ligne est massif.",
-            "Même hors ligne, la violence continue.",
-            "Ce n'est pas une fatalité.",
-            "C'est pas simple, même en ligne.",
-            "Les contenus mis en avant par l'algorithme.",
-            "Une ligne en avant.",
-        ],
-    )
-    assert _starts(store, '"en ligne"') == [0, 3000]  # never "hors ligne"
-    assert _starts(store, '"hors ligne"') == [1000]
-    assert _starts(store, '"même en ligne"') == [3000]
-    assert _starts(store, '"n\'est pas"') == [2000]  # the article typed is required: not "c'est pas"
-    assert _starts(store, '"est pas"') == [2000, 3000]  # without it, either
-    assert _starts(store, '"mise en avant"') == [4000]  # mise and mis share their stem; never "ligne en avant"
-    assert _starts(store, '"ligne en avant"') == [5000]
-    assert _starts(store, "en ligne") == _starts(store, "ligne")  # unquoted, small words are ignored
-
-
-def test_an_elided_article_is_optional_unless_typed(new_store):
-    store = _index(
-        new_store(),
-        [
-            "Contre l'algorithme, rien.",
-            "Un algorithme de tri.",
-            "Le rôle d'algorithme caché.",
-            "Le droit à l'oubli existe.",
-            "Le fil d’actualité défile.",
-        ],
-    )
-    assert _starts(store, '"algorithme"') == [0, 1000, 2000]
-    assert _starts(store, '"l\'algorithme"') == [0]
-    assert _starts(store, '"contre algorithme"') == [0]  # the article folds into its word
-    assert _starts(store, '"contre l\'algorithme"') == [0]
-    assert _starts(store, '"droit à l\'oubli"') == [3000]
-    assert _starts(store, '"droit à d\'oubli"') == []
-    assert _starts(store, '"fil d\'actualité"') == [4000]  # typed ' matches said ’
-    assert _starts(store, "l'algorithme") == [0, 1000, 2000]  # unquoted: the article is a small word
-
-
-def test_phrases_with_small_words_across_two_cues(new_store):
-    store = _index(
-        new_store(),
-        [
-            "Le harcèlement en",
-            "ligne touche surtout les femmes.",
-            "Puis des contenus mis",
-            "en avant par les plateformes.",
-            "Hors",
-            "ligne aussi.",
-        ],
-    )
-    assert _starts(store, '"en ligne"') == [0]  # at the first of the two cues
-    assert _starts(store, '"harcèlement en ligne"') == [0]
-    assert _starts(store, '"harcèlement en ligne touche"') == [0]
-    assert _starts(store, '"mis en avant"') == [2000]
-    assert _starts(store, '"en avant"') == [3000]  # within the next cue only, not again at the first
-    assert _starts(store, '"hors ligne"') == [4000]
-    assert _starts(store, '"en ligne aussi"') == []
-
-
 # -- inside one webinar ------------------------------------------------------------------------
 
 
@@ -337,7 +187,7 @@ def test_search_within_one_webinar_lists_its_matching_cues_in_time_order_across_
 def test_search_within_caps_the_list_but_counts_everything(new_store):
     from search_index.query import search_within
 
-    store = _index(new_store(), [f"Elle dépose plainte, numéro {i}." for i in range(30)])
+    store = index_texts(new_store(), [f"Elle dépose plainte, numéro {i}." for i in range(30)])
     found = search_within(store, "plainte", 1, limit=10)
     assert found.total == 30 and found.cue_ids == list(range(1, 11))
 
@@ -345,48 +195,17 @@ def test_search_within_caps_the_list_but_counts_everything(new_store):
 def test_search_within_says_why_nothing_is_searched_and_suggests_a_word(new_store):
     from search_index.query import search_within
 
-    store = _index(new_store(), ["Le harcèlement en ligne.", "Porter plainte."])
+    store = index_texts(new_store(), ["Le harcèlement en ligne.", "Porter plainte."])
     assert search_within(store, "le de", 1).notices and search_within(store, "le de", 1).cue_ids == []
     assert search_within(store, "harcelemnt", 1).suggestion == "harcelement"
     assert search_within(store, '"porter plainte"', 1).cue_ids == [2]
     assert search_within(store, "harc*", 1).cue_ids == [1]
 
 
-def test_match_spans_are_the_matched_words_offsets():
-    from search_index.query import match_spans
-
-    text = "Les plaintes, la plainte ; l'algorithme."
-    spans = match_spans(text, {"plaint"}, {"algo"})
-    assert [text[s:e] for s, e in spans] == ["plaintes", "plainte", "algorithme"]
-
-
-def test_spelling_suggestions_are_bounded(new_store):
-    from search_index.query import MAX_SUGGESTED_WORDS, SearchRequest, search
-
-    store = _index(new_store(), ["harcèlement signalement algorithme plateforme modération discrimination"])
-    typos = ["harcelemnt", "signalemnt", "algoritme", "plateforem", "moderaton"]
-    suggestion = search(store, SearchRequest(text=" ".join(typos), correct=False)).suggestion
-    corrected = [w for w in ("harcelement", "signalement", "algorithme", "plateforme", "moderation") if w in suggestion]
-    assert corrected == ["harcelement", "signalement", "algorithme"] and len(corrected) == MAX_SUGGESTED_WORDS
-    # a word longer than any a person mistypes gets none (and costs nothing)
-    assert search(store, SearchRequest(text="harcelemntharcelemntharcelemnt", correct=False)).suggestion is None
-
-
-def test_a_query_that_finds_nothing_is_run_again_corrected_in_the_words_as_said(new_store):
-    from search_index.query import SearchRequest, search
-
-    store = _index(new_store(), ["Le harcèlement en ligne est puni.", "Harcèlement : porter plainte.", "Un harcèlement répété."])
-    result = search(store, SearchRequest(text="harcelemnt"))
-    assert result.corrected_from == "harcelemnt" and result.text == "harcèlement" and result.total_hits == 3
-    assert search(store, SearchRequest(text="harcelemnt", correct=False)).total_hits == 0
-    nothing = search(store, SearchRequest(text="zorglub"))
-    assert nothing.corrected_from is None and nothing.total_hits == 0 and nothing.suggestion is None
-
-
 def test_words_no_passage_holds_together_fall_back_to_the_passages_holding_most_of_them(new_store):
     from search_index.query import SearchRequest, search
 
-    store = _index(
+    store = index_texts(
         new_store(),
         [
             "Le délai pour porter plainte pour diffamation est de trois mois.",  # 0: three of four
@@ -407,18 +226,3 @@ def test_words_no_passage_holds_together_fall_back_to_the_passages_holding_most_
     # as typed, when asked
     strict = search(store, SearchRequest(text="délai plainte diffamation école", webinar_id=1, loosen=False))
     assert strict.total_hits == 0 and not strict.loosened
-
-
-def test_a_hyphenated_word_also_finds_it_written_in_one(new_store):
-    store = _index(new_store(), ["Le cyberharcèlement est puni.", "Le cyber harcèlement aussi.", "Un e-mail reçu."])
-    assert _starts(store, "cyber-harcèlement") == [0, 1000]
-    assert _starts(store, "email") == []  # only the other way round: one word typed is not split
-    assert _starts(store, "e-mail") == [2000]
-
-
-def test_a_word_whose_stem_is_said_is_not_taken_for_a_typo(new_store):
-    from search_index.query import SearchRequest, search
-
-    store = _index(new_store(), ["Les délais sont courts.", "La plainte est déposée."])
-    result = search(store, SearchRequest(text="délai plainte", webinar_id=1))
-    assert result.corrected_from is None and result.loosened  # « délai » is « délais »: no « Vouliez-vous dire »

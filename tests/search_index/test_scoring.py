@@ -5,7 +5,8 @@ import random
 import pytest
 
 from search_index.documents import CueDoc, WebinarDoc
-from search_index.query import _expand_prefixes, parse_query
+from search_index.parsing import parse_query
+from search_index.query import expand_prefixes
 from search_index.scoring import match_scores, ranked
 from search_index.store import IndexStore
 
@@ -53,7 +54,7 @@ def searcher(tmp_path_factory):
     ],
 )
 def test_scores_and_order_equal_whoosh(searcher, text):
-    query = _expand_prefixes(parse_query(text).query, searcher, [])
+    query = expand_prefixes(parse_query(text).query, searcher, [])
     expected = searcher.search(query, limit=None, terms=False).top_n
     got = ranked(match_scores(searcher, query))
     assert [docnum for _, docnum in got] == [docnum for _, docnum in expected]
@@ -82,7 +83,7 @@ def long_searcher(tmp_path_factory):
 
 @pytest.mark.parametrize("text", ["plainte juge", "juge plainte", "juge preuve plainte", "plainte -juge", "preuve -juge", "juge OR preuve"])
 def test_rare_and_common_words_across_many_blocks_equal_whoosh(long_searcher, text):
-    query = _expand_prefixes(parse_query(text).query, long_searcher, [])
+    query = expand_prefixes(parse_query(text).query, long_searcher, [])
     expected = long_searcher.search(query, limit=None, terms=False).top_n
     got = ranked(match_scores(long_searcher, query))
     assert got and [docnum for _, docnum in got] == [docnum for _, docnum in expected]

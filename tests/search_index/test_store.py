@@ -6,21 +6,17 @@ import time
 
 from search_index.documents import CueDoc, WebinarDoc
 from search_index.query import SearchRequest, search
-
-
-def _webinar(wid: int, text: str) -> WebinarDoc:
-    cue = CueDoc(wid * 10, wid, 1, 0, 900, text, "Intervenante")
-    return WebinarDoc(wid, f"w{wid}", f"Webinaire {wid}", "Présentation", ("law",), 0, 1, (cue,))
+from tests.search_index.helpers import one_cue_webinar
 
 
 def test_a_searcher_is_reused_until_a_commit_then_replaced_and_closed(new_store):
     store = new_store()
-    store.rebuild([_webinar(1, "porter plainte")])
+    store.rebuild([one_cue_webinar(1, "porter plainte")])
     with store.searching() as first:
         pass
     with store.searching() as again:
         assert again is first  # pooled, not reopened
-    store.replace_webinar(_webinar(2, "une autre plainte"))
+    store.replace_webinar(one_cue_webinar(2, "une autre plainte"))
     with store.searching() as fresh:
         assert fresh is not first and first.is_closed
         assert fresh.doc_count() == 4
@@ -29,7 +25,7 @@ def test_a_searcher_is_reused_until_a_commit_then_replaced_and_closed(new_store)
 
 def test_each_thread_searching_at_once_has_its_own_searcher(new_store):
     store = new_store()
-    store.rebuild([_webinar(1, "porter plainte")])
+    store.rebuild([one_cue_webinar(1, "porter plainte")])
     inside, release = threading.Barrier(3), threading.Event()
     held = []
 
@@ -52,7 +48,7 @@ def test_each_thread_searching_at_once_has_its_own_searcher(new_store):
 
 def test_close_closes_the_idle_searchers(new_store):
     store = new_store()
-    store.rebuild([_webinar(1, "porter plainte")])
+    store.rebuild([one_cue_webinar(1, "porter plainte")])
     with store.searching() as searcher:
         pass
     store.close()
@@ -60,37 +56,17 @@ def test_close_closes_the_idle_searchers(new_store):
     assert search(store, SearchRequest(text="plainte")).total_hits == 1  # a new one opens
 
 
-def test_what_was_read_from_a_segment_serves_after_a_commit_that_kept_it(new_store):
-    from search_index.query import _searcher_cache, _segment_columns
-
-    store = new_store()
-    big = WebinarDoc(1, "w1", "Webinaire 1", "Présentation", ("law",), 0, 1,
-                     tuple(CueDoc(i, 1, 1, i * 1000, i * 1000 + 900, f"plainte numéro {i}", "Intervenante") for i in range(1, 3000)))
-    store.rebuild([big])
-    with store.searching() as searcher:
-        read_before = _searcher_cache(searcher).owner
-    store.replace_webinar(_webinar(2, "une autre plainte"))  # a new small segment beside the big one
-    with store.searching() as searcher:
-        leaves = searcher.reader().leaf_readers()
-        assert len(leaves) == 2
-        _searcher_cache(searcher)
-        assert _segment_columns(leaves[0][0])[0] is read_before  # not read again
-    store.rebuild([big])  # another generation: the old segment's data is let go
-    with store.searching() as searcher:
-        assert _segment_columns(searcher.reader().leaf_readers()[0][0])[0] is not read_before
-
-
 def test_no_searcher_of_an_older_index_stays_in_the_pool(new_store):
     store = new_store()
-    store.rebuild([_webinar(1, "porter plainte")])
+    store.rebuild([one_cue_webinar(1, "porter plainte")])
     with store.searching() as before:  # in use while the index is rebuilt
-        store.rebuild([_webinar(1, "porter plainte"), _webinar(2, "plainte")])
+        store.rebuild([one_cue_webinar(1, "porter plainte"), one_cue_webinar(2, "plainte")])
         with store.searching() as after:
             pass
     assert before.is_closed and not after.is_closed  # not put back: it was out of date
     with store.searching() as one, store.searching() as two:
         pass
-    store.replace_webinar(_webinar(3, "encore une plainte"))  # both idle searchers are now out of date
+    store.replace_webinar(one_cue_webinar(3, "encore une plainte"))  # both idle searchers are now out of date
     with store.searching() as fresh:
         assert one.is_closed and two.is_closed and fresh.doc_count() == 6
 
@@ -99,12 +75,12 @@ def test_a_failed_write_changes_nothing_and_releases_the_lock(new_store):
     import pytest
 
     store = new_store()
-    store.rebuild([_webinar(1, "porter plainte")])
+    store.rebuild([one_cue_webinar(1, "porter plainte")])
     broken = WebinarDoc(1, "w1", "Webinaire 1", "Présentation", ("law",), 0, 1, (object(),))  # not a cue
     with pytest.raises(AttributeError):
         store.replace_webinar(broken)
     assert search(store, SearchRequest(text="plainte")).total_hits == 1  # the delete was cancelled too
-    store.replace_webinar(_webinar(1, "une autre plainte"))  # the writer's lock was released
+    store.replace_webinar(one_cue_webinar(1, "une autre plainte"))  # the writer's lock was released
     assert search(store, SearchRequest(text="autre")).total_hits == 1
 
 
@@ -158,14 +134,14 @@ def test_two_processes_asked_to_rebuild_at_once_run_one_rebuild(tmp_path):
 
     first, second = IndexStore(tmp_path / "ix"), IndexStore(tmp_path / "ix")  # two lock files: two processes
     started = threading.Event()
-    builder = threading.Thread(target=first.rebuild, args=(_slow([_webinar(1, "ornithorynque"), _webinar(2, "tapir")], 0.4, started),))
+    builder = threading.Thread(target=first.rebuild, args=(_slow([one_cue_webinar(1, "ornithorynque"), one_cue_webinar(2, "tapir")], 0.4, started),))
     builder.start()
     assert started.wait(5)
     consumed: list[int] = []
 
     def never():
         consumed.append(1)
-        yield _webinar(3, "zèbre")
+        yield one_cue_webinar(3, "zèbre")
 
     try:
         second.rebuild(never())
@@ -183,7 +159,7 @@ def test_during_a_rebuild_for_another_schema_the_old_generation_keeps_answering(
     from search_index.store import IndexStore, IndexUnavailable
 
     old, new = IndexStore(tmp_path / "ix", key="s6-ancien"), IndexStore(tmp_path / "ix", key="s7-nouveau")
-    old.rebuild([_webinar(1, "ornithorynque")])
+    old.rebuild([one_cue_webinar(1, "ornithorynque")])
     assert _found(old, "ornithorynque") == 1
     try:
         new.doc_count()
@@ -191,7 +167,7 @@ def test_during_a_rebuild_for_another_schema_the_old_generation_keeps_answering(
     except IndexUnavailable as err:
         assert err.code == "missing"
     started = threading.Event()
-    builder = threading.Thread(target=new.rebuild, args=(_slow([_webinar(1, "ornithorynque"), _webinar(2, "tapir")], 0.3, started),))
+    builder = threading.Thread(target=new.rebuild, args=(_slow([one_cue_webinar(1, "ornithorynque"), one_cue_webinar(2, "tapir")], 0.3, started),))
     builder.start()
     assert started.wait(5)
     answers = []
@@ -219,12 +195,12 @@ def test_a_generation_is_removed_only_when_no_process_reads_it(tmp_path):
     from search_index.store import IndexStore
 
     reader, builder = IndexStore(tmp_path / "ix"), IndexStore(tmp_path / "ix")
-    builder.rebuild([_webinar(1, "ornithorynque")])
+    builder.rebuild([one_cue_webinar(1, "ornithorynque")])
     assert _found(reader, "ornithorynque") == 1  # the reader holds a searcher of the first generation
     first = reader.current_generation()
-    builder.rebuild([_webinar(1, "tapir")])
+    builder.rebuild([one_cue_webinar(1, "tapir")])
     second = builder.current_generation()
-    builder.rebuild([_webinar(1, "tapir")])  # the first is no longer even the fallback (the second is)
+    builder.rebuild([one_cue_webinar(1, "tapir")])  # the first is no longer even the fallback (the second is)
     builder._remove_old_generations(keep=builder.current_generation().name, grace_s=0)
     assert first.is_dir()
     assert _found(reader, "tapir") == 1  # it moved to the new generation, and let go of the old one
@@ -246,7 +222,7 @@ def test_an_index_built_with_another_analysis_is_not_read(tmp_path, monkeypatch)
         changed = schema.fingerprint()
         assert changed != before
         store = IndexStore(tmp_path / "ix", key=f"s{schema.SCHEMA_VERSION}-{before}")
-        store.rebuild([_webinar(1, "ornithorynque")])
+        store.rebuild([one_cue_webinar(1, "ornithorynque")])
         store.close()
         reread = IndexStore(tmp_path / "ix")
         (reread.root / f"current-{reread.key}").symlink_to(store.current_generation().name)  # as if the link were shared
@@ -272,7 +248,7 @@ def test_a_rebuild_that_waited_for_one_that_failed_builds_the_index_itself(tmp_p
     holder = open(store.root / f".rebuild-{store.key}.lock", "a+")
     fcntl.flock(holder, fcntl.LOCK_EX)  # another process's rebuild, which will end without an index
     threading.Timer(0.3, holder.close).start()
-    stats = store.rebuild([_webinar(1, "ornithorynque")])
+    stats = store.rebuild([one_cue_webinar(1, "ornithorynque")])
     assert stats.webinars == 1 and _found(store, "ornithorynque") == 1
     store.close()
 
@@ -284,11 +260,11 @@ def test_a_write_that_waits_too_long_for_another_writer_raises_index_busy_and_ch
     from search_index.store import IndexBusy
 
     store = new_store()
-    store.rebuild([_webinar(1, "porter plainte")], applied=4)
+    store.rebuild([one_cue_webinar(1, "porter plainte")], applied=4)
     blocker = open_dir(str(store.current_generation())).writer()  # another process writing
     try:
         with pytest.raises(IndexBusy):
-            store.replace_webinar(_webinar(2, "ornithorynque"), timeout=0.1, covers=("w2", 5))
+            store.replace_webinar(one_cue_webinar(2, "ornithorynque"), timeout=0.1, covers=("w2", 5))
     finally:
         blocker.cancel()
     assert search(store, SearchRequest(text="ornithorynque")).total_hits == 0
@@ -297,9 +273,9 @@ def test_a_write_that_waits_too_long_for_another_writer_raises_index_busy_and_ch
 
 def test_the_journal_state_only_moves_forward_and_forgets_what_the_applied_number_covers(new_store):
     store = new_store()
-    store.rebuild([_webinar(1, "porter plainte")], applied=3)
+    store.rebuild([one_cue_webinar(1, "porter plainte")], applied=3)
     generation = store.current_generation()
-    store.replace_webinar(_webinar(1, "porter plainte"), covers=("w1", 7))
+    store.replace_webinar(one_cue_webinar(1, "porter plainte"), covers=("w1", 7))
     assert store.journal_state().ahead == {"w1": 7} and store.journal_state().has("w1", 7)
     assert not store.journal_state().has("w2", 5) and store.journal_state().has("w2", 3)
     store.record_journal(generation, applied=5)
@@ -308,7 +284,7 @@ def test_the_journal_state_only_moves_forward_and_forgets_what_the_applied_numbe
     assert store.journal_state().applied == 5
     store.record_journal(generation, applied=8)
     assert store.journal_state().applied == 8 and store.journal_state().ahead == {}
-    store.rebuild([_webinar(1, "porter plainte")], applied=9)
+    store.rebuild([one_cue_webinar(1, "porter plainte")], applied=9)
     store.record_journal(generation, applied=20)  # the old generation: the new one is untouched
     assert store.journal_state().applied == 9
 
@@ -325,9 +301,9 @@ def test_while_the_current_generation_is_damaged_the_previous_one_answers_until_
     from search_index.store import IndexUnavailable
 
     store = new_store()
-    store.rebuild([_webinar(1, "ornithorynque")])
+    store.rebuild([one_cue_webinar(1, "ornithorynque")])
     first = store.current_generation()
-    store.rebuild([_webinar(1, "ornithorynque"), _webinar(2, "tapir")])
+    store.rebuild([one_cue_webinar(1, "ornithorynque"), one_cue_webinar(2, "tapir")])
     second = store.current_generation()
     assert store.previous_generation() == first and first.is_dir()  # kept as the fallback
     assert search(store, SearchRequest(text="tapir")).total_hits == 1
@@ -338,7 +314,7 @@ def test_while_the_current_generation_is_damaged_the_previous_one_answers_until_
     assert store.serving_previous()
     assert search(store, SearchRequest(text="ornithorynque")).total_hits == 1  # the next ones are answered, from before
     assert search(store, SearchRequest(text="tapir")).total_hits == 0
-    store.rebuild([_webinar(1, "ornithorynque"), _webinar(2, "tapir")])
+    store.rebuild([one_cue_webinar(1, "ornithorynque"), one_cue_webinar(2, "tapir")])
     assert not store.serving_previous()
     assert search(store, SearchRequest(text="tapir")).total_hits == 1
     assert store.previous_generation() == first  # the damaged generation is not kept as a fallback

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from search_index.documents import CueDoc, WebinarDoc
-from search_index.query import SearchRequest, parse_query, search
+from search_index.parsing import parse_query
+from search_index.query import SearchRequest, search
 from search_index.synonyms import Thesaurus
 
 GROUPS = (
