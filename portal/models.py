@@ -25,7 +25,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 
-THEME_SLUGS = ("algorithms", "law", "investigations", "litigation")
 ROLES = ("trainer", "admin")  # the only definition of the roles; the first is the default of a new account
 
 
