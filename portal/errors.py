@@ -26,11 +26,13 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def json_error(code: int, message: str, field: str | None = None):
-    """The one JSON error body: ``{"error": {"status", "message"[, "field"]}}``, with its status."""
+def json_error(code: int, message: str, field: str | None = None, **details: object):
+    """The one JSON error body: ``{"error": {"status", "message"[, "field"][, details…]}}``, with its status
+    (details such as the editor's ``cue``: where the error is)."""
     error: dict[str, object] = {"status": code, "message": str(message)}
     if field:
         error["field"] = field
+    error.update({key: value for key, value in details.items() if value is not None})
     return jsonify({"error": error}), code
 
 

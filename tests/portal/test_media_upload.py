@@ -67,8 +67,8 @@ def test_the_script_gets_json_where_to_go_or_why_not(demo_app, demo_admin, tmp_p
     ok = _send(demo_admin, demo_app, make_media(tmp_path / "a.mp4", 2, "mp4").read_bytes(), "a.mp4", json=True)
     assert ok.status_code == 200 and ok.get_json() == {"ok": True, "redirect": f"/admin/webinars/{_webinar_id(demo_app)}/media/"}
     refused = _send(demo_admin, demo_app, bytes(30_000), "b.mp4", json=True)
-    assert refused.status_code == 400 and refused.get_json()["ok"] is False
-    assert "n'est pas un enregistrement lisible" in refused.get_json()["error"]
+    assert refused.status_code == 400 and refused.get_json()["error"]["status"] == 400
+    assert "n'est pas un enregistrement lisible" in refused.get_json()["error"]["message"]
 
 
 @pytest.mark.parametrize(

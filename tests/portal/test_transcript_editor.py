@@ -52,7 +52,7 @@ def test_a_version_saved_meanwhile_is_not_overwritten(demo_app, demo_admin):
     first = demo_admin.post(f"{base}/save", json={"base": data["base"], "cues": data["cues"][:-1]}, headers={"X-CSRFToken": token})
     assert first.status_code == 200
     again = demo_admin.post(f"{base}/save", json={"base": data["base"], "cues": data["cues"]}, headers={"X-CSRFToken": token})
-    assert again.status_code == 409 and "Rechargez la page" in again.get_json()["error"]
+    assert again.status_code == 409 and "Rechargez la page" in again.get_json()["error"]["message"]
     with demo_app.app_context():
         webinar_id = db.session.scalar(select(Webinar.id).filter_by(slug="session-2-loi"))
         assert db.session.scalar(select(func.count()).select_from(Transcript).where(Transcript.webinar_id == webinar_id)) == 2
@@ -74,7 +74,7 @@ def test_an_impossible_list_is_refused_with_the_line_and_changes_nothing(demo_ap
     change(cues)
     for action in ("preview", "save"):
         response = demo_admin.post(f"{base}/{action}", json={"base": data["base"], "cues": cues}, headers={"X-CSRFToken": token})
-        assert response.status_code == 400 and words in response.get_json()["error"] and response.get_json()["cue"] == cue
+        assert response.status_code == 400 and words in response.get_json()["error"]["message"] and response.get_json()["error"].get("cue") == cue
     with demo_app.app_context():
         assert db.session.scalar(select(Webinar).filter_by(slug="session-2-loi")).active_transcript.version == 1
 

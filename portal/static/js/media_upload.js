@@ -70,7 +70,7 @@
       var data = null;
       try { data = JSON.parse(xhr.responseText); } catch (err) { data = null; }
       if (data && data.ok) { window.location.assign(data.redirect); return; }
-      if (data && data.error) { fail(data.error); return; }
+      if (data && data.error && xhr.status !== 413) { fail(data.error.message); return; }  // portal.errors.json_error
       fail(xhr.status === 413 ? portalT("ce fichier dépasse la taille permise ({limit}).", { limit: form.getAttribute("data-limit") }) : portalT("le serveur a répondu {status}.", { status: xhr.status }));
     });
     xhr.addEventListener("error", function () { fail(portalT("la connexion a été interrompue ; réessayez.")); });

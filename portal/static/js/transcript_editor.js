@@ -246,7 +246,8 @@
       var answer = null;
       try { answer = JSON.parse(xhr.responseText); } catch (err) { answer = null; }
       if (answer && answer.ok) { errorBox.hidden = true; done(answer); return; }
-      fail(answer && answer.error ? answer.error : portalT("Le serveur a répondu {status} : rien n'a été enregistré.", { status: xhr.status }), answer && answer.cue);
+      var error = answer && answer.error;  // {status, message, cue}: portal.errors.json_error
+      fail(error ? error.message : portalT("Le serveur a répondu {status} : rien n'a été enregistré.", { status: xhr.status }), error && error.cue);
     });
     xhr.addEventListener("error", function () { fail(portalT("La connexion a été interrompue : rien n'a été enregistré, réessayez.")); });
     xhr.send(JSON.stringify(body));

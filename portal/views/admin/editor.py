@@ -9,6 +9,7 @@ from flask_login import current_user
 from media_meta.sources import PLAYED_KINDS
 from portal import links
 from portal.auth import admins_only
+from portal.errors import json_error
 from portal.services import transcript_editing as service
 from portal.services.transcripts import VersionConflict, active_cues
 from portal.views.admin import webinar_or_404
@@ -50,7 +51,7 @@ def preview(webinar_id: int):
     try:
         _body, cues = _edited()
     except service.EditError as err:
-        return jsonify({"ok": False, "error": err.message, "cue": err.cue}), 400
+        return json_error(400, err.message, cue=err.cue)
     diff = service.changes(webinar, cues)
     active = webinar.active_transcript.version if webinar.active_transcript else None
     html = render_template("admin/_editor_changes.html", diff=diff, active_version=active, max_changes=MAX_CHANGES_SHOWN)
@@ -64,8 +65,8 @@ def save(webinar_id: int):
         body, cues = _edited()
         result = service.save(webinar, cues, body.get("base"), current_user, str(body.get("note") or ""))
     except service.EditError as err:
-        return jsonify({"ok": False, "error": err.message, "cue": err.cue}), 400
+        return json_error(400, err.message, cue=err.cue)
     except VersionConflict as err:
-        return jsonify({"ok": False, "error": str(err)}), 409
+        return json_error(409, str(err))
     flash(_("Version %(version)s enregistrée depuis l'éditeur ; elle est en ligne et déjà cherchable.", version=result.transcript.version), "success")
     return jsonify({"ok": True, "version": result.transcript.version, "redirect": url_for("admin.transcripts", webinar_id=webinar.id)})

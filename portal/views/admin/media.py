@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_babel import gettext as _
 
 from portal.auth import admins_only
+from portal.errors import json_error
 from media_meta.stored import file_size
 from portal.forms import ActionForm
 from portal.services import media as service
@@ -42,6 +43,6 @@ def upload(webinar_id: int):
                 flash(message, "success")
                 return redirect(url_for("media_upload.upload", webinar_id=webinar.id))
         if _wants_json():
-            return jsonify({"ok": False, "error": error}), 400
+            return json_error(400, error)
     limit = file_size(current_app.config["MAX_MEDIA_BYTES"])
     return render_template("admin/media.html", webinar=webinar, form=form, error=error, limit=limit), 400 if error else 200
