@@ -152,7 +152,7 @@ class ResourceForm(FlaskForm):
     description = TextAreaField(_l("Description (avec vos propres mots)"), validators=[Optional(), Length(max=5000)])
     language = SelectField(_l("Langue"), choices=choices(("fr", _l("français")), ("en", _l("anglais")), ("other", _l("autre"))))
     url = StringField(_l("Adresse web"), validators=[Optional(), Length(max=2000)], description=_l("https://… (facultatif si vous joignez un fichier)"))
-    file = FileField(_l("Fichier"), description=_l("PDF, ODP, PPTX, DOCX, PNG ou JPEG ; 20 Mo au plus. Le type est vérifié d'après le contenu."))
+    file = FileField(_l("Fichier"))  # its description names the configured limit (views/admin/resources.py)
     themes = MultiCheckboxField(_l("Thèmes"), choices=[])
 
 

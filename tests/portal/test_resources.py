@@ -290,3 +290,9 @@ def test_a_resource_takes_a_theme_created_in_the_admin_and_the_library_filters_b
         assert [t.slug for t in db.session.get(Resource, resource_id).themes] == ["moderation"]
     library = demo_admin.get("/resources/?theme=moderation").get_data(as_text=True)
     assert "Charte de modération" in library and "Pharos" not in library
+
+
+def test_the_resource_form_names_the_configured_size_limit(demo_app, demo_admin):
+    demo_app.config["MAX_RESOURCE_BYTES"] = 5 * 1024 * 1024
+    page = demo_admin.get("/admin/resources/new").get_data(as_text=True)
+    assert "PDF, ODP, PPTX, DOCX, PNG ou JPEG ; 5\u00a0Mo au plus." in page

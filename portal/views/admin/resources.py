@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from media_meta.errors import MediaMetaError
+from media_meta.stored import file_size
 from media_meta.timecodes import parse_timecode
 from portal.extensions import db
 from portal.forms import (
@@ -30,6 +31,8 @@ def resources():
 def _resource_form(resource: Resource | None) -> ResourceForm:
     form = ResourceForm(obj=resource if request.method == "GET" else None)
     form.kind.choices = choices(*RESOURCE_KINDS.items())
+    limit = file_size(current_app.config["MAX_RESOURCE_BYTES"])
+    form.file.description = _("PDF, ODP, PPTX, DOCX, PNG ou JPEG ; %(limit)s au plus. Le type est vérifié d'après le contenu.", limit=limit)
     form.themes.choices = choices(*((t.slug, t.label) for t in db.session.scalars(select(Theme).order_by(Theme.position))))
     if request.method == "GET" and resource is not None:
         form.themes.data = [t.slug for t in resource.themes]
