@@ -8,6 +8,7 @@ then applies keyword overrides (tests). Relative paths are resolved under ``inst
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 INSECURE_SECRET_KEYS = {"", "dev", "change-me"}
 
@@ -17,7 +18,7 @@ class Config:
     SECRET_KEY = "dev"
     # A relative SQLite path is resolved against the instance folder by Flask-SQLAlchemy.
     SQLALCHEMY_DATABASE_URI = "sqlite:///portal.sqlite3"
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     MEDIA_DIR = "media"
     RESOURCE_DIR = "resources"
     MAX_RESOURCE_BYTES = 20 * 1024 * 1024
@@ -50,7 +51,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SEND_FILE_MAX_AGE_DEFAULT = 3600
     # Hosts of external players; tests point them at local fakes that speak the same postMessage API.
-    EMBED_BASES: dict = {}
+    EMBED_BASES: dict[str, str] = {}
     CLIP_MAX_MS = 30 * 60 * 1000
     # The watch page renders a transcript in parts of this many lines (about 0.4 KB of HTML each): 2,000 lines
     # are about two and a half hours of speech, so most recordings are one part, and no page passes 1 MB.

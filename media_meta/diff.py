@@ -13,10 +13,16 @@ KINDS = ("added", "removed", "text", "times")
 
 
 class CueLike(Protocol):
-    start_ms: int
-    end_ms: int
-    speaker: str | None
-    text: str
+    """What is read of a cue (only read: a frozen CueData or a stored Cue alike)."""
+
+    @property
+    def start_ms(self) -> int: ...
+    @property
+    def end_ms(self) -> int: ...
+    @property
+    def speaker(self) -> str | None: ...
+    @property
+    def text(self) -> str: ...
 
 
 @dataclass(frozen=True)

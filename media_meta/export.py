@@ -9,10 +9,16 @@ from media_meta.timecodes import format_clock, format_vtt
 
 
 class CueLike(Protocol):
-    start_ms: int
-    end_ms: int
-    speaker: str | None
-    text: str
+    """What is read of a cue (only read: a frozen CueData or a stored Cue alike)."""
+
+    @property
+    def start_ms(self) -> int: ...
+    @property
+    def end_ms(self) -> int: ...
+    @property
+    def speaker(self) -> str | None: ...
+    @property
+    def text(self) -> str: ...
 
 
 def _escape(text: str) -> str:

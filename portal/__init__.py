@@ -40,7 +40,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         proxies = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        # Flask's documented way to add a WSGI middleware (see Flask.wsgi_app); mypy refuses any assignment to a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     from portal.extensions import csrf, db, login_manager, migrate
 

@@ -27,7 +27,8 @@ def asset_url(filename: str) -> str:
 
 def _digest(filename: str) -> str | None:
     """The first 12 hex digits of a static file's SHA-256; None for anything that is not a file of the static folder."""
-    path = safe_join(current_app.static_folder, filename)
+    static = current_app.static_folder
+    path = safe_join(static, filename) if static is not None else None
     if path is None or not os.path.isfile(path):
         return None
     mtime = os.stat(path).st_mtime
@@ -61,7 +62,7 @@ def init_app(app: Flask) -> None:
     def _deliver(response: Response) -> Response:
         if request.endpoint == "static" and response.status_code == 200:
             # Only files the static view has just served get here, so the hash is of a real static file.
-            if request.args.get("v") and _digest(request.view_args["filename"]) == request.args["v"]:
+            if request.args.get("v") and request.view_args is not None and _digest(request.view_args["filename"]) == request.args["v"]:
                 response.cache_control.public = True
                 response.cache_control.max_age = YEAR_S
                 response.cache_control.immutable = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -29,6 +30,15 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The models' base class. At run time Flask-SQLAlchemy's `db.Model`: a class it makes from Base's body (so
+# Base's metadata) and its own mixins (the bind key, automatic table names, which every model here sets
+# itself, and a `query` property, unused here); a copy of Base, not a subclass. mypy cannot take an
+# attribute for a base class ("Name db.Model is not defined"), so it is told Base, which types the same
+# columns and relationships (the `Mapped[...]` annotations); Flask-SQLAlchemy's mixins are not seen.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # Schema migrations (Alembic): the revisions are in migrations/ at the top of the repository. Batch mode

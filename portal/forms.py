@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    SelectChoice,
     HiddenField,
     PasswordField,
     SelectField,
@@ -15,8 +14,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields import Field
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
+
+# New in WTForms 3.3; typeshed's stubs (types-WTForms) are still those of 3.2.
+from wtforms import SelectChoice  # type: ignore[attr-defined]
 
 from media_meta.sources import MEDIA_KINDS
 from portal.models import ROLES
@@ -37,6 +40,11 @@ SLUG_MESSAGE = _l("Uniquement des minuscules, des chiffres et des tirets (ex. se
 
 def choices(*pairs: tuple[str, str]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def add_error(field: Field, message: str) -> None:
+    """One more message under a field that has been validated (its errors are a list from then on)."""
+    field.errors = [*field.errors, message]
 
 
 class MultiCheckboxField(SelectMultipleField):

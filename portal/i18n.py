@@ -165,12 +165,13 @@ def extract_messages(domain: str) -> Catalog:
         method_map, options_map = parse_mapping_cfg(config, mapping_file)
     catalogue = Catalog(domain=domain, fuzzy=False)
     all_keywords = dict(DEFAULT_KEYWORDS) | {"_l": None, "N_": None} | {name: None for name in keywords}
-    for filename, _lineno, message, comments, context in extract_from_dir(
+    for filename, lineno, message, comments, context in extract_from_dir(
         str(root), method_map, options_map, keywords=all_keywords, comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
         # Babel skips folders named "_…" by default: templates/_macros and _partials hold messages too.
         directory_filter=lambda path: not os.path.basename(path).startswith(".") and os.path.basename(path) not in {"__pycache__", "node_modules"},
     ):
-        catalogue.add(message, None, [(filename, None)], auto_comments=comments, context=context)
+        # The line numbers are not written (write_po's include_lineno=False): a catalogue changes with its messages only.
+        catalogue.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalogue
 
 

@@ -59,6 +59,8 @@ def external_player(webinar, start_ms: int = 0, end_ms: int | None = None) -> di
     except MediaSourceError:
         return None
     src = embed_url(source, start_ms, end_ms, bases=current_app.config.get("EMBED_BASES") or {})
+    if src is None:  # not a kind with an external player (checked above): nothing to embed
+        return None
     parts = urlsplit(src)
     if parts.scheme and parts.netloc:
         g.csp_frame_src = f"{parts.scheme}://{parts.netloc}"

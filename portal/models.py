@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -23,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model, db
 
 ROLES = ("trainer", "admin")  # the only definition of the roles; the first is the default of a new account
 
@@ -61,7 +62,7 @@ webinar_themes = Table(
 )
 
 
-class Theme(db.Model):
+class Theme(Model):
     __tablename__ = "themes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,7 +77,7 @@ class Theme(db.Model):
         return f"<Theme {self.slug}>"
 
 
-class Speaker(db.Model):
+class Speaker(Model):
     __tablename__ = "speakers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +88,7 @@ class Speaker(db.Model):
     appearances: Mapped[list[WebinarSpeaker]] = relationship(back_populates="speaker")
 
 
-class WebinarSpeaker(db.Model):
+class WebinarSpeaker(Model):
     """A speaker in one webinar, with the role they held there."""
 
     __tablename__ = "webinar_speakers"
@@ -101,7 +102,7 @@ class WebinarSpeaker(db.Model):
     speaker: Mapped[Speaker] = relationship(back_populates="appearances")
 
 
-class Webinar(db.Model):
+class Webinar(Model):
     __tablename__ = "webinars"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -162,7 +163,7 @@ class Webinar(db.Model):
         return f"<Webinar {self.slug}>"
 
 
-class Chapter(db.Model):
+class Chapter(Model):
     __tablename__ = "chapters"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,7 +174,7 @@ class Chapter(db.Model):
     webinar: Mapped[Webinar] = relationship(back_populates="chapters")
 
 
-class Transcript(db.Model):
+class Transcript(Model):
     """One uploaded version of a webinar's transcript, kept byte for byte."""
 
     __tablename__ = "transcripts"
@@ -207,7 +208,7 @@ class Transcript(db.Model):
         return self.webinar is not None and self.webinar.active_transcript_id == self.id
 
 
-class Cue(db.Model):
+class Cue(Model):
     __tablename__ = "cues"
     # A long transcript is read one part (a range of positions) at a time.
     __table_args__ = (Index("ix_cues_transcript_id_position", "transcript_id", "position"),)
@@ -224,7 +225,7 @@ class Cue(db.Model):
     transcript: Mapped[Transcript] = relationship(back_populates="cues")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -243,14 +244,17 @@ class User(UserMixin, db.Model):
         return self.role == "admin"
 
     # The sign-in this request belongs to (set by the loader or at sign-in, never stored on the user).
-    sign_in_token = None  # str | None; a plain attribute, not a column
+    # A plain attribute, not a column: its annotation is for mypy only (the ORM would take it for a column's).
+    if TYPE_CHECKING:
+        sign_in_token: str | None
+    sign_in_token = None
 
     def get_id(self) -> str:
         """What Flask-Login puts in the session and the remember cookie: the account and one revocable sign-in."""
         return f"{self.id}:{self.sign_in_token or ''}"
 
 
-class SignIn(db.Model):
+class SignIn(Model):
     """One sign-in on one device: its token (hashed) is in that device's session and remember cookies.
 
     Signing out deletes it; a password change, a reset, disabling the account or "sign out everywhere"
@@ -266,7 +270,7 @@ class SignIn(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to which webinar, transcript, clip or account, and when."""
 
     __tablename__ = "audit_events"
@@ -285,7 +289,7 @@ class AuditEvent(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """A failed sign-in, counted per account and per address to slow down guessing."""
 
     __tablename__ = "login_attempts"
@@ -295,7 +299,7 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
-class IndexTask(db.Model):
+class IndexTask(Model):
     """A change the search index has still to follow, written in the change's own transaction.
 
     Cleared once the index has it; if the process stopped in between, the next catch-up redoes it.
@@ -309,7 +313,7 @@ class IndexTask(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class RequestCount(db.Model):
+class RequestCount(Model):
     """Requests of one kind from one address in one minute (portal/ratelimit.py), shared by every worker."""
 
     __tablename__ = "request_counts"
@@ -319,7 +323,7 @@ class RequestCount(db.Model):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class PasswordReset(db.Model):
+class PasswordReset(Model):
     """A one-time password reset link; only a hash of its token is stored."""
 
     __tablename__ = "password_resets"
@@ -334,7 +338,7 @@ class PasswordReset(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class PendingUpload(db.Model):
+class PendingUpload(Model):
     """An uploaded transcript shown in preview, waiting for the admin to confirm it."""
 
     __tablename__ = "pending_uploads"
@@ -348,7 +352,7 @@ class PendingUpload(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Clip(db.Model):
+class Clip(Model):
     """A named segment of a webinar saved by a trainer, shared as /c/<code>."""
 
     __tablename__ = "clips"
@@ -372,7 +376,7 @@ class Clip(db.Model):
     webinar: Mapped[Webinar | None] = relationship()
 
 
-class Collection(db.Model):
+class Collection(Model):
     """An ordered path through clips, for a workshop; shared as /k/<code>."""
 
     __tablename__ = "collections"
@@ -392,7 +396,7 @@ class Collection(db.Model):
     )
 
 
-class CollectionItem(db.Model):
+class CollectionItem(Model):
     __tablename__ = "collection_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -423,7 +427,7 @@ resource_themes = Table(
 )
 
 
-class Resource(db.Model):
+class Resource(Model):
     """Material next to the replays: slides, documents, legal texts, organisations to turn to."""
 
     __tablename__ = "resources"
@@ -451,7 +455,7 @@ class Resource(db.Model):
         return str(RESOURCE_KINDS.get(self.kind, self.kind))  # in the visitor's language
 
 
-class ResourceLink(db.Model):
+class ResourceLink(Model):
     """A resource cited by a webinar, optionally at a moment of it."""
 
     __tablename__ = "resource_links"
@@ -466,7 +470,7 @@ class ResourceLink(db.Model):
     webinar: Mapped[Webinar] = relationship()
 
 
-class SynonymGroup(db.Model):
+class SynonymGroup(Model):
     """Expressions that mean the same to the people searching (an acronym and its words, a word of
     the law and the speakers' word), applied when a query is read: editing them needs no reindex."""
 
@@ -482,7 +486,7 @@ class SynonymGroup(db.Model):
         return [line for line in self.expressions.splitlines() if line.strip()]
 
 
-class ContentNote(db.Model):
+class ContentNote(Model):
     """A warning on a time range of a recording ("Citation de propos racistes"): shown before the
     passage in the transcript and when playback reaches it, with a way to skip it."""
 
@@ -501,7 +505,7 @@ class ContentNote(db.Model):
 REPORT_STATUSES = ("new", "fixed", "rejected")
 
 
-class ErrorReport(db.Model):
+class ErrorReport(Model):
     """A viewer's report of a transcription error: the line as it was shown, and what they propose.
 
     Nothing about the person is kept (no account, no address): the rate limit counts addresses

@@ -8,10 +8,11 @@ import math
 import secrets
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Any, cast
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -141,7 +142,9 @@ def end_sign_in(user: User) -> None:
 
 def end_all_sign_ins(user: User) -> int:
     """Sign the account out of every device; returns how many sign-ins there were."""
-    return db.session.execute(delete(SignIn).where(SignIn.user_id == user.id)).rowcount or 0
+    # A DELETE's result is a CursorResult, which Session.execute is not typed to return.
+    result = cast(CursorResult[Any], db.session.execute(delete(SignIn).where(SignIn.user_id == user.id)))
+    return result.rowcount or 0
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -16,6 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import cast
 
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
@@ -64,16 +65,17 @@ def create_backup(destination: Path) -> BackupReport:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
             files[relative] = _sha256(target)
+    revision = _revision(engine)
     manifest = {
         "format": FORMAT,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "database": {"kind": engine.dialect.name, "file": database},
-        "schema_revision": _revision(engine),
+        "schema_revision": revision,
         "files": files,
     }
     (destination / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     size = sum((destination / f).stat().st_size for f in files)
-    return BackupReport(destination, len(files), size, manifest["schema_revision"])
+    return BackupReport(destination, len(files), size, revision)
 
 
 def restore_backup(source: Path) -> BackupReport:
@@ -112,10 +114,10 @@ def restore_backup(source: Path) -> BackupReport:
     _load_database(engine, source / manifest["database"]["file"])
     for relative in manifest["files"]:
         folder, _sep, rest = relative.partition("/")
-        key = next((k for k, name in FOLDERS.items() if name == folder), None)
-        if key is None or not rest:
+        folder_key = next((k for k, name in FOLDERS.items() if name == folder), None)
+        if folder_key is None or not rest:
             continue
-        target = Path(current_app.config[key]) / rest
+        target = Path(current_app.config[folder_key]) / rest
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / relative, target)
     size = sum((source / f).stat().st_size for f in manifest["files"])
@@ -132,7 +134,8 @@ def _dump_database(engine: sa.Engine, destination: Path) -> str:
         try:
             target = sqlite3.connect(destination / name)
             try:
-                raw.driver_connection.backup(target)  # consistent even while other processes write
+                # The sqlite dialect's driver connection is the sqlite3 module's.
+                cast(sqlite3.Connection, raw.driver_connection).backup(target)  # consistent even while other processes write
             finally:
                 target.close()
         finally:
@@ -151,7 +154,7 @@ def _load_database(engine: sa.Engine, path: Path) -> None:
         source = sqlite3.connect(path)
         raw = engine.raw_connection()
         try:
-            source.backup(raw.driver_connection)
+            source.backup(cast(sqlite3.Connection, raw.driver_connection))
         finally:
             raw.close()
             source.close()

@@ -111,15 +111,17 @@ def import_catalogue(data: Any, base_dir: Path) -> ImportReport:
     # Every check before anything is written: a catalogue is imported whole or not at all.
     durations = {slug: ms for slug, ms in db.session.execute(select(Webinar.slug, Webinar.duration_ms))}
     durations.update({s.slug: s.values.get("duration_ms") or 0 for s in specs})
-    for spec in resource_specs:
-        for slug, at, _note in spec.links:
+    for resource_spec in resource_specs:
+        for slug, at, _note in resource_spec.links:
             if slug not in durations:
-                raise CatalogueError(_("%(where)s (« %(title)s ») : webinaire inconnu « %(slug)s ».", where=spec.where, title=spec.data.title, slug=slug))
+                raise CatalogueError(
+                    _("%(where)s (« %(title)s ») : webinaire inconnu « %(slug)s ».", where=resource_spec.where, title=resource_spec.data.title, slug=slug)
+                )
             if at is not None and durations[slug] and at > durations[slug]:
                 raise CatalogueError(
                     _(
                         "%(where)s.at : le moment %(moment)s dépasse la durée du webinaire « %(slug)s » (%(duration)s).",
-                        where=spec.where,
+                        where=resource_spec.where,
                         moment=format_clock(at),
                         slug=slug,
                         duration=format_clock(durations[slug]),
@@ -132,11 +134,11 @@ def import_catalogue(data: Any, base_dir: Path) -> ImportReport:
     report = ImportReport()
     try:
         with units.together():  # all of it, or none
-            for spec in specs:
-                outcome = _apply(spec)
-                getattr(report, outcome).append(spec.slug)
-            for spec in resource_specs:
-                if _apply_resource(spec):
+            for webinar_spec in specs:
+                outcome = _apply(webinar_spec)
+                getattr(report, outcome).append(webinar_spec.slug)
+            for resource_spec in resource_specs:
+                if _apply_resource(resource_spec):
                     report.resources_changed += 1
     except SQLAlchemyError as err:
         raise CatalogueError(_("la base de données a refusé l'écriture (%(error)s) : rien n'a été enregistré.", error=getattr(err, "orig", err))) from None
@@ -367,7 +369,7 @@ def _apply_resource(spec: _ResourceSpec) -> bool:
         existing = save_resource(existing, spec.data, spec.upload if existing is None or not existing.file_name else None)
         changed = True
     for slug, at, note in spec.links:
-        webinar = db.session.scalar(select(Webinar).filter_by(slug=slug))
+        webinar = db.session.scalars(select(Webinar).filter_by(slug=slug)).one()  # checked: in the database or the catalogue
         moment = ResourceLink.start_ms.is_(None) if at is None else ResourceLink.start_ms == at
         link = db.session.scalar(select(ResourceLink).where(ResourceLink.resource_id == existing.id, ResourceLink.webinar_id == webinar.id, moment))
         if link is None:
@@ -403,7 +405,7 @@ def _apply(spec: _WebinarSpec) -> str:
     webinar = db.session.scalar(select(Webinar).filter_by(slug=spec.slug))
     created = webinar is None
     changed = False
-    if created:
+    if webinar is None:
         webinar = Webinar(slug=spec.slug, **spec.values)
         db.session.add(webinar)
     values = dict(spec.values)

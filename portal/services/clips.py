@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -22,6 +23,9 @@ TRASH_DAYS = 30  # a deleted clip or collection can be restored this long, then 
 TITLE_MAX = 200
 NOTE_MAX = 2000
 INTRO_MAX = 5000
+
+# What can be in the trash: a clip or a collection.
+_Trashed = TypeVar("_Trashed", Clip, Collection)
 
 
 class ClipFieldError(ValueError):
@@ -189,24 +193,30 @@ def erased_on(owned) -> datetime | None:
 def trash_of(user: User) -> tuple[list[Clip], list[Collection]]:
     """What this person (an admin: anyone) has in the trash, last deleted first; the expired is erased first."""
     empty_trash()
-    found = []
-    for model in (Clip, Collection):
-        query = select(model).where(model.deleted_at.is_not(None), _editable_by(model, user)).order_by(model.deleted_at.desc())
-        found.append(list(db.session.scalars(query)))
-    return found[0], found[1]
+    return _in_trash(Clip, user), _in_trash(Collection, user)
+
+
+def _in_trash(model: type[_Trashed], user: User) -> list[_Trashed]:
+    query = select(model).where(model.deleted_at.is_not(None), _editable_by(model, user)).order_by(model.deleted_at.desc())
+    return list(db.session.scalars(query))
 
 
 def empty_trash(now: datetime | None = None) -> int:
     """Erase what has been in the trash longer than TRASH_DAYS; returns how many clips and collections."""
     cutoff = (now or utcnow()) - timedelta(days=TRASH_DAYS)
-    erased = 0
-    for model, action in ((Collection, "collection.erase"), (Clip, "clip.erase")):
-        for owned in db.session.scalars(select(model).where(model.deleted_at < cutoff)):
-            audit.record(action, "clip", owned.id, owned.title, f"{TRASH_DAYS} jours dans la corbeille")
-            db.session.delete(owned)
-            erased += 1
+    erased = _erase_expired(Collection, "collection.erase", cutoff)
+    erased += _erase_expired(Clip, "clip.erase", cutoff)
     if erased:
         db.session.commit()
+    return erased
+
+
+def _erase_expired(model: type[_Trashed], action: str, cutoff: datetime) -> int:
+    erased = 0
+    for owned in db.session.scalars(select(model).where(model.deleted_at < cutoff)):
+        audit.record(action, "clip", owned.id, owned.title, f"{TRASH_DAYS} jours dans la corbeille")
+        db.session.delete(owned)
+        erased += 1
     return erased
 
 

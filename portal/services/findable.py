@@ -82,7 +82,7 @@ def webinar_data(webinar: Webinar, cues) -> dict:
 
 def clip_data(clip: Clip) -> dict:
     """A saved clip as a ``Clip`` of its recording."""
-    data = {
+    data: dict[str, object] = {
         "@context": SCHEMA,
         "@type": "Clip",
         "name": clip.title,

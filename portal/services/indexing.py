@@ -9,13 +9,14 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Iterator
+from typing import Any, Iterator, cast
 
 from flask import Flask, current_app, has_app_context, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import CursorResult, delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
+from werkzeug.local import LocalProxy
 
 from portal import metrics
 from portal.extensions import db
@@ -413,7 +414,8 @@ def prune_journal(keep_days: float | None = None) -> int:
     horizon = db.session.scalar(select(func.max(IndexTask.id)).where(IndexTask.created_at < utcnow() - timedelta(days=keep_days)))
     if horizon is None:
         return 0
-    deleted = db.session.execute(delete(IndexTask).where(IndexTask.id < horizon)).rowcount or 0
+    # A DELETE's result is a CursorResult, which Session.execute is not typed to return.
+    deleted = cast(CursorResult[Any], db.session.execute(delete(IndexTask).where(IndexTask.id < horizon))).rowcount or 0
     db.session.commit()
     return deleted
 
@@ -515,6 +517,11 @@ def reconcile() -> list[str]:
     return [d.message for d in differences]
 
 
+def _app_object() -> Flask:
+    """The application itself, for a thread (``current_app`` is a proxy to it; Flask types it as the app)."""
+    return cast("LocalProxy[Flask]", current_app)._get_current_object()
+
+
 def start_background_rebuild(heal: bool = False, announce: bool = False) -> bool:
     """Rebuild in a thread of this process (the site keeps serving); False if one is already running.
 
@@ -524,7 +531,7 @@ def start_background_rebuild(heal: bool = False, announce: bool = False) -> bool
     follower = _follower()
     if not follower.rebuild_lock.acquire(blocking=False):
         return False
-    app = current_app._get_current_object()
+    app = _app_object()
 
     def run() -> None:
         try:
@@ -552,7 +559,7 @@ def start_background_catch_up() -> bool:
     if not follower.catch_up_lock.acquire(blocking=False):
         follower.again.set()
         return False
-    app = current_app._get_current_object()
+    app = _app_object()
 
     def run() -> None:
         try:
@@ -702,9 +709,9 @@ def check() -> list[Difference]:
             message = _("%(slug)s : %(indexed)s répliques dans l'index, %(stored)s dans la base.", slug=label, indexed=got.cue_docs, stored=cue_count)
             diffs.append(Difference(wid, message))
     for wid in indexed.keys() - expected.keys():
-        webinar = db.session.get(Webinar, wid)
-        if webinar:
-            message = _("%(slug)s (non publié) : encore présent dans l'index.", slug=webinar.slug)
+        unpublished = db.session.get(Webinar, wid)
+        if unpublished:
+            message = _("%(slug)s (non publié) : encore présent dans l'index.", slug=unpublished.slug)
         else:
             message = _("webinaire n°%(id)s (supprimé) : encore présent dans l'index.", id=wid)
         diffs.append(Difference(wid, message))

@@ -22,9 +22,12 @@ class MediaUploadError(ValueError):
     """An upload that changed nothing, and why (a complete sentence, in the admin's language)."""
 
 
-def attach_upload(webinar: Webinar, upload: HashingFile | None, user=None) -> MediaInfo:
+def attach_upload(webinar: Webinar, upload: object, user=None) -> MediaInfo:
     """Make an uploaded file the webinar's recording: the real duration becomes the webinar's, the
-    previous file stays on disk (other webinars or clips may use it). Raises MediaUploadError, changing nothing."""
+    previous file stays on disk (other webinars or clips may use it). Raises MediaUploadError, changing nothing.
+
+    ``upload`` is what the request holds for the file, if anything: only a HashingFile (the stream the
+    form parser wrote the upload to, portal/uploads.py) is a file to take."""
     media_dir = Path(current_app.config["MEDIA_DIR"])
     remove_stale_parts(media_dir / INCOMING)
     if not isinstance(upload, HashingFile) or upload.size == 0:

@@ -37,7 +37,10 @@ class TooManyReports(ReportError):
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="error-report")
+    secret = current_app.secret_key
+    if secret is None:  # every configuration has one (production refuses to start without a real one)
+        raise RuntimeError("SECRET_KEY is not set")
+    return URLSafeTimedSerializer(secret, salt="error-report")
 
 
 def form_stamp() -> str:

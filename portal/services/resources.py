@@ -282,9 +282,12 @@ def check_links(timeout: float = 10.0) -> list[LinkStatus]:
 
     statuses = []
     for resource in db.session.scalars(select(Resource).where(Resource.url.is_not(None)).order_by(Resource.id)):
+        url = resource.url
+        if url is None:  # not selected: the query keeps the resources with a URL
+            continue
         detail, ok = "", False
         for method in ("HEAD", "GET"):
-            request = urllib.request.Request(resource.url, method=method, headers={"User-Agent": "portail-replays-check-links/1.0"})
+            request = urllib.request.Request(url, method=method, headers={"User-Agent": "portail-replays-check-links/1.0"})
             try:
                 with urllib.request.urlopen(request, timeout=timeout) as response:
                     detail, ok = str(response.status), 200 <= response.status < 400

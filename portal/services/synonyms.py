@@ -111,7 +111,7 @@ def parse_expressions(text: str) -> list[str]:
 def save_group(group: SynonymGroup | None, text: str, note: str = "") -> SynonymGroup:
     """Create or change a group, audited, in one transaction; raises SynonymError and changes nothing if it cannot."""
     expressions = parse_expressions(text)
-    if group is None and db.session.scalar(select(db.func.count(SynonymGroup.id))) >= MAX_GROUPS:
+    if group is None and db.session.execute(select(db.func.count(SynonymGroup.id))).scalar_one() >= MAX_GROUPS:
         raise SynonymError(_("Le lexique a déjà %(count)s groupes : supprimez-en avant d'en ajouter.", count=MAX_GROUPS))
     mine = {expression(e).key: e for e in expressions}
     for other in all_groups():

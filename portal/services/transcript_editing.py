@@ -3,6 +3,8 @@ saved as one new version (as an upload or a correction is: kept history, audited
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from flask_babel import gettext as _
 
 from media_meta.cues import CueData
@@ -29,6 +31,11 @@ class EditError(ValueError):
         self.cue = cue
 
 
+def _is_time(value: object) -> TypeGuard[int]:
+    """A time the editor may send: whole milliseconds (not a boolean) within a day."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_MS
+
+
 def read_cues(payload: object) -> list[CueData]:
     """The lines sent by the editor (a JSON list of {start_ms, end_ms, speaker, text}), checked, in time order."""
     if not isinstance(payload, list) or not payload:
@@ -42,7 +49,7 @@ def read_cues(payload: object) -> list[CueData]:
         if not isinstance(item, dict):
             raise EditError(_("Réplique illisible."), number)
         start, end = item.get("start_ms"), item.get("end_ms")
-        if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_MS for v in (start, end)):
+        if not (_is_time(start) and _is_time(end)):
             raise EditError(_("Réplique %(number)s : début et fin doivent être des temps entre 0:00 et 24:00:00.", number=number), number)
         if end <= start:
             end_s, start_s = format_clock(end, precise=True), format_clock(start, precise=True)

@@ -189,7 +189,8 @@ def part_at(webinar: Webinar, ms: int) -> int:
     in_transcript = Cue.transcript_id == webinar.active_transcript_id
     before = db.session.scalar(select(func.count()).select_from(Cue).where(in_transcript, Cue.start_ms <= ms)) or 0
     index = before - 1
-    if index < 0 or db.session.scalar(select(Cue.end_ms).where(in_transcript, Cue.position == index)) < ms:
+    # Positions run from 0 without a gap: the line at ``index`` exists.
+    if index < 0 or db.session.execute(select(Cue.end_ms).where(in_transcript, Cue.position == index)).scalar_one() < ms:
         following = db.session.scalar(select(Cue.start_ms).where(in_transcript, Cue.position == index + 1))
         if following is not None and following <= ms + GAP_LOOKAHEAD_MS:
             index += 1

@@ -136,11 +136,11 @@ def save_webinar(webinar: Webinar | None, data: WebinarData) -> Webinar:  # noqa
             chapters.append((parse_timecode(start), title.strip()[:300] or _("Chapitre %(number)s", number=number)))
         except MediaMetaError as err:
             fail("chapters", _("Ligne %(number)s : %(error)s", number=number, error=err))
-    if errors:
+    if errors or starts_at is None:  # (no date is one of the errors)
         raise WebinarFormError(errors)
 
     created = webinar is None
-    if created:
+    if webinar is None:
         webinar = Webinar(slug=data.slug, title=data.title, starts_at=starts_at)
         db.session.add(webinar)
     webinar.slug = data.slug

@@ -93,6 +93,7 @@ def get_clip(code: str):
     if clips.in_trash(clip):
         return _error(410, _("Cet extrait a été supprimé par la personne qui l'avait créé."))
     state = clips.clip_state(clip)
+    shown = clip.webinar if state == "ok" else None  # "ok": the clip has its webinar, published
     url = links.clip_url(clip.code, external=True)
     excerpt = clips.excerpt(clip.webinar, clip.start_ms, clip.end_ms) if state == "ok" else []
     return jsonify(
@@ -104,8 +105,8 @@ def get_clip(code: str):
             "start_ms": clip.start_ms,
             "end_ms": clip.end_ms,
             "state": state,
-            "webinar": {"slug": clip.webinar.slug, "title": clip.webinar.title} if state == "ok" else None,
-            "segment_url": links.segment_url(clip.webinar.slug, clip.start_ms, clip.end_ms, external=True) if state == "ok" else None,
+            "webinar": {"slug": shown.slug, "title": shown.title} if shown is not None else None,
+            "segment_url": links.segment_url(shown.slug, clip.start_ms, clip.end_ms, external=True) if shown is not None else None,
             "excerpt": [{"start_ms": c.start_ms, "end_ms": c.end_ms, "speaker": c.speaker, "text": c.text} for c in excerpt],
             "citation": clips.citation(clip, url),
         }

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db
 from portal.links import safe_next
-from portal.forms import ActionForm, LoginForm, PasswordChangeForm, ResetForm
+from portal.forms import ActionForm, LoginForm, PasswordChangeForm, ResetForm, add_error
 from portal.services import accounts, audit
 
 bp = Blueprint("auth", __name__)
@@ -101,14 +101,14 @@ def change_password():
     if form.validate_on_submit():
         right, wait = accounts.check_password_attempt(current_user, form.current.data, request.remote_addr or "?")
         if wait:
-            form.current.errors.append(accounts.wait_message(wait))
+            add_error(form.current, accounts.wait_message(wait))
         elif not right:
-            form.current.errors.append(_("Mot de passe actuel incorrect."))
+            add_error(form.current, _("Mot de passe actuel incorrect."))
         else:
             try:
                 accounts.set_password(current_user, form.password.data)
             except accounts.PasswordError as err:
-                form.password.errors.append(str(err))
+                add_error(form.password, str(err))
             else:
                 user = current_user._get_current_object()
                 # Every other device is signed out by the change; this one gets a new sign-in.
@@ -135,9 +135,9 @@ def reset(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            user = accounts.use_reset(found, form.password.data)
+            user = accounts.use_reset(found, form.password.data or "")
         except accounts.PasswordError as err:
-            form.password.errors.append(str(err))
+            add_error(form.password, str(err))
         else:
             accounts.clear_failures(user.email)
             audit.record("account.password_reset", "account", user.id, user.email, user=user)

@@ -371,9 +371,12 @@ def _too_many_pdfs(wait: int) -> str:
 @limited("kit", "KIT_PDF_RATE_PER_MINUTE", too_many=_too_many_pdfs)
 def collection_kit_pdf(code: str):
     collection = _collection_or_404(code)
+    static_folder = current_app.static_folder
+    if static_folder is None:  # never: create_app gives the app its static folder
+        abort(503)
     html = render_template("clips/kit.html", pdf=True, **_kit(collection))
     try:
-        pdf = kits.kit_pdf(html, request.host_url, url_for("static", filename="", _external=True), current_app.static_folder)
+        pdf = kits.kit_pdf(html, request.host_url, url_for("static", filename="", _external=True), static_folder)
     except kits.KitError as err:
         abort(503, str(err))
     response = Response(pdf, mimetype="application/pdf")
@@ -418,7 +421,7 @@ def embed_segment(slug: str):
 @bp.get("/embed/c/<code>")
 def embed_clip(code: str):
     clip = _clip_or_404(code)
-    if service.clip_state(clip) != "ok":
+    if service.clip_state(clip) != "ok" or clip.webinar is None:  # ("ok": the clip has its webinar, published)
         return render_template("clips/embed_gone.html", clip=clip, state=service.clip_state(clip)), 410
     return _embed(clip.webinar, clip.start_ms, clip.end_ms, clip.title)
 

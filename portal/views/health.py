@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request
 from sqlalchemy import text
@@ -13,6 +15,9 @@ from portal import metrics
 from portal.extensions import db
 from portal.services import indexing
 from search_index.store import IndexUnavailable
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 bp = Blueprint("health", __name__)
 PROBE_PATHS = ("/healthz", "/readyz", "/metrics")
@@ -26,12 +31,13 @@ def init_app(app: Flask) -> None:
         return
     inner, canonical = app.wsgi_app, str(hosts[0]).lstrip(".")
 
-    def probes_from_any_host(environ, start_response):
+    def probes_from_any_host(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") in PROBE_PATHS:
             environ["HTTP_HOST"] = canonical
         return inner(environ, start_response)
 
-    app.wsgi_app = probes_from_any_host
+    # Flask's documented way to add a WSGI middleware (see Flask.wsgi_app); mypy refuses any assignment to a method.
+    app.wsgi_app = probes_from_any_host  # type: ignore[method-assign]
 
 
 @bp.get("/healthz")
@@ -41,7 +47,7 @@ def healthz():
 
 
 @bp.get("/readyz")
-def readyz():
+def readyz() -> Response:
     """Whether this node should receive traffic: database reachable, index present and nearly up to date."""
     checks: dict[str, str] = {}
     try:

@@ -133,7 +133,7 @@ def report_error(slug: str):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                reports.send_report(webinar, line, form.proposed.data, form.stamp.data, form.website.data, request.remote_addr or "?")
+                reports.send_report(webinar, line, form.proposed.data or "", form.stamp.data or "", form.website.data or "", request.remote_addr or "?")
             except reports.TooManyReports as err:
                 error, status = str(err), 429
             except reports.ReportError as err:

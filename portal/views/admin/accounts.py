@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.forms import (
     ActionForm,
     UserCreateForm,
+    add_error,
 )
 from portal.models import User
 from portal.services import accounts, audit
@@ -25,9 +26,9 @@ def users():
         try:
             user = accounts.create_user(form.email.data, form.password.data, form.role.data)
         except accounts.AccountError as err:
-            form.email.errors.append(str(err))
+            add_error(form.email, str(err))
         except accounts.PasswordError as err:
-            form.password.errors.append(str(err))
+            add_error(form.password, str(err))
         else:
             flash(_("Compte créé pour %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.users"))

@@ -9,7 +9,7 @@ from media_meta.errors import TimecodeError
 from media_meta.timecodes import parse_timecode
 from portal.auth import admins_only
 from portal.extensions import db
-from portal.forms import ActionForm, ContentNoteForm
+from portal.forms import ActionForm, ContentNoteForm, add_error
 from portal.models import ContentNote
 from portal.services import content_notes as service
 from portal.views.admin import webinar_or_404
@@ -29,12 +29,12 @@ def index(webinar_id: int):
             try:
                 times[name] = parse_timecode(form[name].data)
             except TimecodeError as err:
-                form[name].errors.append(str(err))
+                add_error(form[name], str(err))
         if len(times) == 2:
             try:
-                service.add_note(webinar, times["start"], times["end"], form.label.data)
+                service.add_note(webinar, times["start"], times["end"], form.label.data or "")
             except service.ContentNoteError as err:
-                form[err.field].errors.append(str(err))
+                add_error(form[err.field], str(err))
             else:
                 flash(_("Avertissement ajouté : il s'affiche avant le passage et quand la lecture l'atteint."), "success")
                 return redirect(url_for("content_notes.index", webinar_id=webinar.id))

@@ -57,7 +57,7 @@ def resource_edit(resource_id: int | None = None):
         if form.file.data and form.file.data.filename:
             upload = (form.file.data.read(), form.file.data.filename)
         data = resource_service.ResourceData(
-            title=form.title.data, kind=form.kind.data, description=form.description.data or "",
+            title=form.title.data or "", kind=form.kind.data, description=form.description.data or "",
             language=form.language.data, url=form.url.data or "", themes=tuple(form.themes.data or ()),
         )  # fmt: skip
         try:
@@ -80,6 +80,8 @@ def resource_link(resource_id: int):
     form = _link_form()
     if form.validate_on_submit():
         webinar = db.session.get(Webinar, record_id(form.webinar.data))  # one of the form's choices
+        if webinar is None:  # deleted since the choices were read
+            abort(404)
         try:
             at = parse_timecode(form.at.data) if form.at.data else None
             resource_service.link_resource(resource, webinar, at, form.note.data or "")

@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.forms import (
     SpeakerForm,
     ThemeForm,
+    add_error,
 )
 from portal.models import Speaker, Theme
 from portal.services import audit, indexing
@@ -29,12 +30,12 @@ def speaker_edit(speaker_id: int | None = None):
         abort(404)
     form = SpeakerForm(obj=speaker)
     if form.validate_on_submit():
-        clash = db.session.scalar(select(Speaker).filter_by(name=form.name.data.strip()))
+        clash = db.session.scalar(select(Speaker).filter_by(name=(form.name.data or "").strip()))
         if clash is not None and clash is not speaker:
-            form.name.errors.append(_("Une fiche porte déjà ce nom."))
+            add_error(form.name, _("Une fiche porte déjà ce nom."))
         else:
             speaker = speaker or Speaker()
-            speaker.name, speaker.affiliation, speaker.bio = form.name.data.strip(), form.affiliation.data or "", form.bio.data or ""
+            speaker.name, speaker.affiliation, speaker.bio = (form.name.data or "").strip(), form.affiliation.data or "", form.bio.data or ""
             db.session.add(speaker)
             db.session.flush()
             audit.record("speaker.save", "speaker", speaker.id, speaker.name)
@@ -64,15 +65,15 @@ def theme_edit(theme_id: int | None = None):
         if theme is None:
             slug = (form.slug.data or "").strip()
             if not slug:
-                form.slug.errors.append(_("Un nouveau thème a besoin d'un identifiant."))
+                add_error(form.slug, _("Un nouveau thème a besoin d'un identifiant."))
             elif db.session.scalar(select(Theme).filter_by(slug=slug)):
-                form.slug.errors.append(_("Ce thème existe déjà."))
+                add_error(form.slug, _("Ce thème existe déjà."))
             else:
                 position = (db.session.scalar(select(func.max(Theme.position))) or 0) + 1
                 theme = Theme(slug=slug, position=position)
                 db.session.add(theme)
         if theme is not None and not form.slug.errors:
-            theme.label, theme.description = form.label.data.strip(), form.description.data or ""
+            theme.label, theme.description = (form.label.data or "").strip(), form.description.data or ""
             db.session.flush()
             audit.record("theme.save", "theme", theme.id, theme.label)
             db.session.commit()

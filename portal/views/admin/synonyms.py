@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from portal.auth import admins_only
 from portal.extensions import db
-from portal.forms import ActionForm, SynonymForm
+from portal.forms import ActionForm, SynonymForm, add_error
 from portal.models import SynonymGroup
 from portal.services import synonyms as service
 
@@ -28,9 +28,9 @@ def index():
     form = SynonymForm()
     if form.validate_on_submit():
         try:
-            group = service.save_group(None, form.expressions.data, form.note.data)
+            group = service.save_group(None, form.expressions.data or "", form.note.data or "")
         except service.SynonymError as err:
-            form.expressions.errors.append(str(err))
+            add_error(form.expressions, str(err))
         else:
             flash(_("Groupe ajouté : %(expressions)s. Il s'applique dès la prochaine recherche.", expressions=" = ".join(group.expression_list)), "success")
             return redirect(url_for("synonyms.index"))
@@ -44,10 +44,10 @@ def edit(group_id: int):
     form = SynonymForm(data={"expressions": "\n".join(group.expression_list), "note": group.note})
     if form.validate_on_submit():
         try:
-            service.save_group(group, form.expressions.data, form.note.data)
+            service.save_group(group, form.expressions.data or "", form.note.data or "")
         except service.SynonymError as err:
             db.session.rollback()
-            form.expressions.errors.append(str(err))
+            add_error(form.expressions, str(err))
         else:
             flash(_("Groupe enregistré. Il s'applique dès la prochaine recherche."), "success")
             return redirect(url_for("synonyms.index"))

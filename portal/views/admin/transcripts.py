@@ -91,7 +91,7 @@ def transcript_confirm(webinar_id: int):
     form = ConfirmUploadForm()
     if not form.validate_on_submit():
         abort(400)
-    pending = pending_upload(webinar, form.token.data, current_user)
+    pending = pending_upload(webinar, form.token.data or "", current_user)
     if pending is None:
         flash(_("Cet envoi n'est plus en attente (déjà confirmé ou expiré) : renvoyez le fichier."), "error")
         return redirect(url_for("admin.transcripts", webinar_id=webinar.id))
@@ -179,7 +179,7 @@ def cue_edit(webinar_id: int, cue_id: int):
     form = CueEditForm(data={"speaker": cue.speaker or "", "text": text, "note": note} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            result = edit_cue(webinar, cue.id, form.text.data, form.speaker.data.strip() or None, current_user, form.note.data or "")
+            result = edit_cue(webinar, cue.id, form.text.data or "", (form.speaker.data or "").strip() or None, current_user, form.note.data or "")
         except VersionConflict as err:
             flash(str(err), "error")
             return redirect(url_for("admin.cues", webinar_id=webinar.id))

@@ -32,8 +32,24 @@ def _theme_choices(form: WebinarForm) -> None:
 
 
 def _save(form: WebinarForm, webinar: Webinar | None):
-    data = WebinarData(**{name: form[name].data or ([] if name == "themes" else "") for name in WebinarData.__dataclass_fields__})
-    data.published, data.is_demo = bool(form.published.data), bool(form.is_demo.data)
+    data = WebinarData(
+        slug=form.slug.data or "",
+        title=form.title.data or "",
+        question=form.question.data or "",
+        description=form.description.data or "",
+        starts_at=form.starts_at.data or "",
+        timezone=form.timezone.data or "",
+        duration=form.duration.data or "",
+        language=form.language.data or "",
+        themes=form.themes.data or [],
+        speakers=form.speakers.data or "",
+        speakers_note=form.speakers_note.data or "",
+        media_kind=form.media_kind.data or "",
+        media_src=form.media_src.data or "",
+        chapters=form.chapters.data or "",
+        published=bool(form.published.data),
+        is_demo=bool(form.is_demo.data),
+    )
     try:
         return save_webinar(webinar, data)
     except WebinarFormError as err:
